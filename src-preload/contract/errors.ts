@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes. They cross the IPC bridge as data (thrown errors lose their fields at the context
+ * bridge), so the renderer can react to a code, not parse a message. Add codes; never rename or reuse one.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'FORBIDDEN_SENDER',
+  'UNKNOWN_CHANNEL',
+  'INTERNAL',
+  'NOT_FOUND',
+  'CONFLICT',
+  'DB_ERROR',
+  'DB_MIGRATION_FAILED',
+  'PORT_RANGE_EXHAUSTED',
+  'PORT_NOT_ASSIGNED',
+  'SECRET_STORE_UNAVAILABLE',
+  'PVE_AUTH_FAILED',
+  'PVE_UNREACHABLE',
+  'PVE_API_ERROR',
+  'TLS_FINGERPRINT_MISMATCH',
+  'SSH_HOST_KEY_MISMATCH',
+  'SSH_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+
+export const ipcErrorSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+
+export type IpcError = z.infer<typeof ipcErrorSchema>;
