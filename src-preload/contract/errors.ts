@@ -22,6 +22,12 @@ export const ERROR_CODES = [
   'TLS_FINGERPRINT_MISMATCH',
   'SSH_HOST_KEY_MISMATCH',
   'SSH_FAILED',
+  // The running shell cannot do this (e.g. opening an external browser from the `npm run web` dev bridge).
+  'NOT_SUPPORTED',
+  // The renderer lost its connection to main (only possible over the `npm run web` WebSocket bridge).
+  'BRIDGE_UNAVAILABLE',
+  // The database was written by a newer Proximity (schema version above what this build knows); it is left untouched.
+  'DB_SCHEMA_TOO_NEW',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,67 @@
+/**
+ * `npm run web`: the renderer in an ordinary browser tab, talking to the REAL core through the same IPC
+ * handlers as Electron, over a token-protected WebSocket on 127.0.0.1. For development and UI tests only.
+ *
+ *   npm run web -- [--port 5199] [--data-dir /path]      (or PROXIMITY_DATA_DIR=/path)
+ *
+ * Default data folder: ~/.proximity-dev/web (never the real app's data).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCore } from '../src-main/core/core-context';
+import { resolveDataDir } from '../src-main/core/data-dir';
+import { startWebBridge } from '../src-main/web-bridge';
+
+const repoRoot = path.resolve(__dirname, '..');
+
+function parsePort(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : arg === '--port' ? argv[i + 1] : undefined;
+    if (value === undefined) continue;
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port > 65535) throw new Error(`--port needs a number 0-65535 (0 = random), got "${value}"`);
+    return port;
+  }
+  return 0;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; productName?: string };
+  const dataDir = resolveDataDir({ argv, env: process.env, defaultDir: path.join(os.homedir(), '.proximity-dev', 'web') });
+  const core = openCore({ dataDir, appVersion: pkg.version });
+  let bridge;
+  try {
+    bridge = await startWebBridge({
+      core,
+      port: parsePort(argv),
+      staticDir: path.join(repoRoot, 'out', 'renderer'),
+      appName: pkg.productName ?? 'Proximity',
+    });
+  } catch (e) {
+    core.close();
+    throw e;
+  }
+  const opened = bridge;
+  console.log(`Proximity web bridge (data: ${dataDir})`);
+  console.log(`Open: ${opened.url}`);
+  console.log('The token in that URL is required; keep it to yourself. Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await opened.close();
+    core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

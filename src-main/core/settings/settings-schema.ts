@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { DEFAULT_INTERNAL_RANGE, DEFAULT_PUBLIC_RANGE, portRangeSchema } from '../ports/port-range';
+
+/** Every known setting: its schema and default. A key not listed here is rejected. */
+export const SETTING_SCHEMAS = {
+  'ports.publicRange': portRangeSchema,
+  'ports.internalRange': portRangeSchema,
+} as const;
+
+export type SettingKey = keyof typeof SETTING_SCHEMAS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTING_SCHEMAS)[K]>;
+export type Settings = { [K in SettingKey]: SettingValue<K> };
+
+export const SETTING_DEFAULTS: Settings = {
+  'ports.publicRange': DEFAULT_PUBLIC_RANGE,
+  'ports.internalRange': DEFAULT_INTERNAL_RANGE,
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTING_SCHEMAS, key);
+}

@@ -1,0 +1,200 @@
+/**
+ * The Electron main process: lifecycle and wiring only. Security rules, the tray, window state and secrets
+ * live in small `platform/` files; product logic lives in `core/` and is reached through `ipc/`.
+ *
+ * Started automatically inside Electron (bottom of this file); tests import `startShell` and run it against
+ * the electron mock.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { openCore } from './core/core-context';
+import type { CoreContext } from './core/core-context';
+import { resolveDataDir } from './core/data-dir';
+import { EventHub, bindElectronIpc, createDispatcher, createHandlers, createOriginPolicy, publishCoreSnapshots } from './ipc';
+import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './platform/app-origin';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './platform/app-protocol';
+import { createUnavailableAppActions } from './platform/app-actions';
+import { CanvasOrigins } from './platform/canvas-origins';
+import { buildContentSecurityPolicy } from './platform/content-security-policy';
+import { createMainWindow, focusWindow } from './platform/main-window';
+import { notifyDesktop } from './platform/notifications';
+import { createSafeStorageCipher, describeSecretStorage } from './platform/safe-storage-cipher';
+import type { SecretStorageStatus } from './platform/safe-storage-cipher';
+import { denyPermissionsOnEverySession } from './platform/session-permissions';
+import { shellStateFromApps } from './platform/shell-state';
+import type { ShellAppView } from './platform/shell-state';
+import { electronNativeBindingPath, shellPaths } from './platform/shell-paths';
+import { acquireSingleInstance } from './platform/single-instance';
+import { createTray } from './platform/tray';
+import type { ProximityTray } from './platform/tray';
+
+export const APP_USER_MODEL_ID = 'dev.proximity.desktop';
+
+export interface ShellOptions {
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  log?: (line: string) => void;
+}
+
+export interface Shell {
+  core: CoreContext;
+  canvasOrigins: CanvasOrigins;
+  secretStorage: SecretStorageStatus;
+  hub: EventHub;
+  tray: ProximityTray | null;
+  window(): BrowserWindow | null;
+  /** What quitting does: unbinds IPC, closes the database, removes the tray. Idempotent. */
+  shutdown(): void;
+}
+
+/** Starts Proximity; resolves to null when another instance already runs (that one gets focused instead). */
+export async function startShell(opts: ShellOptions = {}): Promise<Shell | null> {
+  const argv = opts.argv ?? process.argv;
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  let mainWindow: BrowserWindow | null = null;
+
+  if (!acquireSingleInstance(app, () => focusWindow(mainWindow))) {
+    log('[shell] another Proximity is running; focusing it');
+    app.quit();
+    return null;
+  }
+  // Both must happen before 'ready'.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  app.setAppUserModelId(APP_USER_MODEL_ID);
+
+  await app.whenReady();
+  denyPermissionsOnEverySession(app, session.defaultSession);
+
+  const paths = shellPaths(app.getAppPath());
+  const canvasOrigins = new CanvasOrigins();
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ rootDir: paths.rendererDir, contentSecurityPolicy: () => buildContentSecurityPolicy(canvasOrigins.list()) }),
+  );
+
+  const secretStorage = describeSecretStorage(safeStorage);
+  if (secretStorage.warning) {
+    // Visible now as a desktop notification; the renderer can show it once the contract carries it.
+    log(`[secrets] WARNING (${secretStorage.backend}): ${secretStorage.warning}`);
+    notifyDesktop('Proximity: secrets are not protected by a keyring', secretStorage.warning, log);
+  }
+
+  const dataDir = resolveDataDir({ argv, env, defaultDir: app.getPath('userData') });
+  const core = openCore({
+    dataDir,
+    appVersion: app.getVersion(),
+    secretCipher: createSafeStorageCipher(safeStorage),
+    ...nativeBindingOption(),
+  });
+
+  const devServerUrl = !app.isPackaged ? env.ELECTRON_RENDERER_URL : undefined;
+  const hub = new EventHub();
+  const handlers = createHandlers({
+    core,
+    runtime: 'electron',
+    appName: app.getName(),
+    openExternal: (url) => shell.openExternal(url),
+    onStateChanged: (what) => publishCoreSnapshots(hub, core, what),
+  });
+  const dispatcher = createDispatcher(handlers, { policy: createOriginPolicy([APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])]) });
+  const unbindIpc = bindElectronIpc(ipcMain, dispatcher, hub); // before the window loads
+  publishCoreSnapshots(hub, core);
+
+  const openWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({
+        preloadPath: paths.preload,
+        entryUrl: devServerUrl ?? APP_ENTRY_URL,
+        allowedOrigins: devServerUrl ? [devServerUrl] : [],
+        windowStateFile: join(app.getPath('userData'), 'window-state.json'),
+        iconPath: paths.appIcon,
+        log,
+      });
+    }
+    focusWindow(mainWindow);
+  };
+
+  const appNames = new Map<string, string>();
+  const appActions = createUnavailableAppActions((title, body) => notifyDesktop(title, body, log), (id) => appNames.get(id) ?? id);
+  const infrastructure = { status: 'unknown' as const, canvasHost: null };
+  let tray: ProximityTray | null = null;
+  try {
+    tray = createTray(
+      paths.trayIcon,
+      {
+        openWindow,
+        // The renderer has no "navigate" event yet: bring the window up so the operator lands in the app.
+        openCanvas: openWindow,
+        deployApp: openWindow,
+        showInfrastructure: openWindow,
+        startApp: (id) => void appActions.start(id),
+        stopApp: (id) => void appActions.stop(id),
+        restartApp: (id) => void appActions.restart(id),
+        quit: () => app.quit(),
+      },
+      shellStateFromApps([], infrastructure).tray,
+    );
+  } catch (e) {
+    log(`[tray] no system tray available: ${String(e)}`); // the window alone still works
+  }
+
+  // The tray and the CSP's frame-src follow app state through the same events the renderer receives.
+  hub.subscribe(
+    {
+      id: 'shell',
+      send: (_event, payload) => {
+        const apps = payload as ShellAppView[];
+        for (const a of apps) appNames.set(a.id, a.name);
+        const state = shellStateFromApps(apps, infrastructure);
+        const { rejected } = canvasOrigins.replaceAll(state.canvasUrls);
+        if (rejected.length) log(`[csp] ignored canvas URLs outside the canvas range: ${rejected.join(', ')}`);
+        tray?.update(state.tray);
+      },
+    },
+    'apps.changed',
+  );
+
+  let stopped = false;
+  const shutdown = () => {
+    if (stopped) return;
+    stopped = true;
+    unbindIpc();
+    tray?.destroy();
+    core.close();
+  };
+  // Closing the window keeps Proximity in the tray; without a tray there is nothing left, so quit.
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
+  app.on('activate', openWindow); // macOS dock click
+  app.on('will-quit', shutdown);
+
+  openWindow();
+  return { core, canvasOrigins, secretStorage, hub, tray, window: () => mainWindow, shutdown };
+
+  /** Unpackaged Electron loads the Electron-ABI copy built by `scripts/ensure-native.mjs electron`. */
+  function nativeBindingOption(): { nativeBinding?: string } {
+    const electronVersion = process.versions.electron;
+    if (app.isPackaged || !electronVersion) return {};
+    const file = electronNativeBindingPath(app.getAppPath(), electronVersion);
+    if (!existsSync(file)) {
+      throw new Error(`better-sqlite3 is not built for Electron ${electronVersion} (${file} is missing). Start Proximity with \`npm start\`, which builds it.`);
+    }
+    return { nativeBinding: file };
+  }
+}
+
+function fail(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error('[shell] Proximity could not start:', e);
+  dialog.showErrorBox('Proximity could not start', message);
+  app.exit(1);
+}
+
+// Only inside a real Electron main process; importing this file from a test must not start anything.
+if (process.versions.electron && process.type === 'browser') {
+  startShell().catch(fail);
+}

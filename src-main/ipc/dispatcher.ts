@@ -1,0 +1,99 @@
+import { ProximityError } from '../core/errors';
+import { channels } from '../../src-preload/contract/channels';
+import { ERROR_CODES } from '../../src-preload/contract/errors';
+import { isChannelName } from '../../src-preload/contract/names';
+import type { ChannelName } from '../../src-preload/contract/names';
+import { err, ok } from '../../src-preload/contract/result';
+import type { Result } from '../../src-preload/contract/result';
+import type { Handler, Handlers } from './handler-types';
+import type { SenderInfo, SenderPolicy } from './sender-policy';
+
+export interface DispatcherOptions {
+  policy: SenderPolicy;
+  /** Check every handler's output against the contract. On by default outside production. */
+  validateOutput?: boolean;
+  logger?: { error(message: string, error?: unknown): void; warn?(message: string): void };
+}
+
+export interface Dispatcher {
+  /** Runs one request through sender check -> channel lookup -> input parse -> handler -> Result. */
+  dispatch(channel: unknown, input: unknown, sender: SenderInfo): Promise<Result<unknown>>;
+  /** True when the sender may talk to main at all (used for event subscriptions). */
+  allows(sender: SenderInfo): boolean;
+}
+
+/**
+ * The ONE wrapper every IPC request goes through, from Electron and from the `npm run web` bridge alike.
+ * It never throws: whatever happens, the caller gets a Result. Unexpected errors are logged here with
+ * their stack and reach the renderer only as INTERNAL, so no internals leak.
+ */
+export function createDispatcher(handlers: Handlers, options: DispatcherOptions): Dispatcher {
+  const validateOutput = options.validateOutput ?? process.env.NODE_ENV !== 'production';
+  const logger = options.logger ?? console;
+
+  const allows = (sender: SenderInfo): boolean => {
+    try {
+      return options.policy(sender) === true;
+    } catch (e) {
+      logger.error('[ipc] sender policy threw; refusing', e);
+      return false;
+    }
+  };
+
+  async function dispatch(channel: unknown, rawInput: unknown, sender: SenderInfo): Promise<Result<unknown>> {
+    if (!allows(sender)) {
+      logger.warn?.(`[ipc] refused ${String(channel).slice(0, 80)} from ${sender.isTopFrame ? 'top frame' : 'subframe'} ${sender.url.slice(0, 200)}`);
+      return err('FORBIDDEN_SENDER', 'This frame may not call Proximity.');
+    }
+    if (!isChannelName(channel)) {
+      return err('UNKNOWN_CHANNEL', `Unknown channel: ${String(channel).slice(0, 80)}`);
+    }
+    const spec = channels[channel];
+    const parsed = spec.input.safeParse(rawInput);
+    if (!parsed.success) {
+      return err('VALIDATION', `Invalid input for ${channel}: ${parsed.error.issues.map(describeIssue).join('; ')}`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })),
+      });
+    }
+    let output: unknown;
+    try {
+      const handler = handlers[channel] as Handler<ChannelName>;
+      output = await handler(parsed.data as never, { channel, sender });
+    } catch (e) {
+      return errorToResult(channel, e, logger);
+    }
+    if (validateOutput) {
+      const checked = spec.output.safeParse(output);
+      if (!checked.success) {
+        logger.error(`[ipc] ${channel} returned output that breaks the contract`, checked.error);
+        return err('INTERNAL', `Internal error in ${channel}.`);
+      }
+      output = checked.data;
+    }
+    return ok(output);
+  }
+
+  return { dispatch, allows };
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
+  return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
+}
+
+function errorToResult(channel: ChannelName, e: unknown, logger: NonNullable<DispatcherOptions['logger']>) {
+  if (e instanceof ProximityError && (ERROR_CODES as readonly string[]).includes(e.code)) {
+    return err(e.code, e.message, cloneableDetails(e.details));
+  }
+  logger.error(`[ipc] ${channel} failed`, e);
+  return err('INTERNAL', `Internal error in ${channel}.`);
+}
+
+/** Details cross a structured-clone/JSON boundary; anything that cannot (functions, cycles) is dropped. */
+function cloneableDetails(details: unknown): unknown {
+  if (details === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(details)) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import type { ChannelOutput, ParsedChannelInput } from '../../src-preload/contract/channels';
+import type { ChannelName } from '../../src-preload/contract/names';
+import type { Runtime } from '../../src-preload/contract/schemas';
+import type { SenderInfo } from './sender-policy';
+
+/** What a handler knows about the call besides its (already validated) input. */
+export interface HandlerContext {
+  channel: ChannelName;
+  sender: SenderInfo;
+}
+
+/** A handler for one channel. Typed from the contract: returning the wrong shape does not compile. */
+export type Handler<C extends ChannelName> = (
+  input: ParsedChannelInput<C>,
+  ctx: HandlerContext,
+) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
+
+/** Exactly one handler per channel; a missing or extra channel does not compile. */
+export type Handlers = { [C in ChannelName]: Handler<C> };
+
+/**
+ * The slice of the core (`openCore()` in `src-main/core/core-context.ts`) the handlers use. Declared
+ * structurally here so the IPC layer depends on behaviour, not on the core's concrete classes.
+ */
+export interface CoreForIpc {
+  dataDir: string;
+  appVersion: string;
+  db: { status(): CoreDbStatus };
+  audit: { list(query: { limit: number; beforeId?: number }): CoreAuditEntry[] };
+  settings: {
+    getPortRanges(): CorePortRanges;
+    /** Validates again, refuses ranges that would orphan assigned ports, audits as `actor`. */
+    setPortRanges(ranges: CorePortRanges, actor?: string): CorePortRanges;
+  };
+  apps: { list(): CoreApp[] };
+  ports: { list(): CorePortAssignment[] };
+}
+
+export interface CoreDbStatus {
+  path: string;
+  schemaVersion: number;
+  latestVersion: number;
+  journalMode: string;
+  foreignKeys: boolean;
+  integrity: string;
+  sizeBytes: number;
+}
+
+export interface CorePortRange {
+  start: number;
+  end: number;
+}
+
+export interface CorePortRanges {
+  public: CorePortRange;
+  internal: CorePortRange;
+}
+
+export interface CoreApp {
+  id: string;
+  catalogId: string;
+  name: string;
+  hostname: string;
+  node: string | null;
+  vmid: number | null;
+  status: string;
+}
+
+export interface CorePortAssignment {
+  appId: string;
+  publicPort: number;
+  internalPort: number;
+  assignedAt: string;
+}
+
+export interface CoreAuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: unknown;
+}
+
+/** Everything the handlers need, injected so Electron and the web bridge wire the same handlers. */
+export interface HandlerDeps {
+  core: CoreForIpc;
+  runtime: Runtime;
+  appName: string;
+  /** `process.platform` in production; injectable for tests. */
+  platform?: string;
+  /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
+  openExternal(url: string): Promise<void>;
+  /** Called after a handler changed state that an event reports, so subscribers get a fresh snapshot. */
+  onStateChanged?(what: 'apps' | 'store'): void;
+}

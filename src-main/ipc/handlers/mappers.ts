@@ -1,0 +1,50 @@
+import type { AppSummary, AuditEntry, PortAssignment, PortRanges, StoreStatus } from '../../../src-preload/contract/schemas';
+import type { CoreAuditEntry, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
+
+// Core objects -> contract shapes. Spelled out field by field (no spreading) so a new core field never
+// reaches the renderer by accident, and a renamed one fails to compile here.
+
+export function toStoreStatus(s: CoreDbStatus): StoreStatus {
+  return {
+    path: s.path,
+    schemaVersion: s.schemaVersion,
+    latestVersion: s.latestVersion,
+    journalMode: s.journalMode,
+    foreignKeys: s.foreignKeys,
+    integrity: s.integrity,
+    sizeBytes: s.sizeBytes,
+  };
+}
+
+export function toPortRanges(r: CorePortRanges): PortRanges {
+  return {
+    public: { start: r.public.start, end: r.public.end },
+    internal: { start: r.internal.start, end: r.internal.end },
+  };
+}
+
+export function toPortAssignment(a: CorePortAssignment): PortAssignment {
+  return { appId: a.appId, public: a.publicPort, internal: a.internalPort, assignedAt: a.assignedAt };
+}
+
+export function toAuditEntry(e: CoreAuditEntry): AuditEntry {
+  return { id: e.id, at: e.at, actor: e.actor, action: e.action, target: e.target, details: e.details };
+}
+
+/** Apps joined with their port pair (one query each; the lists are small). */
+export function listAppSummaries(core: CoreForIpc): AppSummary[] {
+  const ports = new Map(core.ports.list().map((p) => [p.appId, p] as const));
+  return core.apps.list().map((app) => {
+    const pair = ports.get(app.id);
+    return {
+      id: app.id,
+      catalogId: app.catalogId,
+      name: app.name,
+      hostname: app.hostname,
+      node: app.node,
+      vmid: app.vmid,
+      status: app.status,
+      ports: pair ? { public: pair.publicPort, internal: pair.internalPort } : null,
+    };
+  });
+}

@@ -1,0 +1,180 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ProximityError } from '../core/errors';
+import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../src-preload/contract/bridge-protocol';
+import type { BridgeServerMessage } from '../../src-preload/contract/bridge-protocol';
+import { isEventName } from '../../src-preload/contract/names';
+import { publishCoreSnapshots } from '../ipc/core-snapshots';
+import { createDispatcher } from '../ipc/dispatcher';
+import { EventHub } from '../ipc/event-hub';
+import type { EventSink } from '../ipc/event-hub';
+import type { CoreForIpc } from '../ipc/handler-types';
+import { createHandlers } from '../ipc/handlers';
+import { createOriginPolicy } from '../ipc/sender-policy';
+import { parseClientMessage } from './bridge-messages';
+import { serveStatic } from './static-files';
+
+export interface WebBridgeOptions {
+  core: CoreForIpc;
+  /** Folder with the built renderer (`out/renderer`). */
+  staticDir: string;
+  /** 0 or absent: a random free port. */
+  port?: number;
+  appName?: string;
+  /** A browser tab cannot ask the Node process to open another browser; override to allow it. */
+  openExternal?: (url: string) => Promise<void>;
+  logger?: { error(message: string, error?: unknown): void; warn?(message: string): void; info?(message: string): void };
+}
+
+export interface WebBridge {
+  /** Open this in a browser: `http://127.0.0.1:PORT/?token=...`. */
+  url: string;
+  /** `http://127.0.0.1:PORT`: the only Origin the WebSocket accepts. */
+  origin: string;
+  token: string;
+  /** Publish events to every connected tab (the bridge publishes initial snapshots itself). */
+  hub: EventHub;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * Development bridge for `npm run web`: serves the built renderer over HTTP on loopback and answers the
+ * renderer's contract calls over a WebSocket, through the SAME handlers and dispatcher as Electron IPC,
+ * against the real core. A tab needs the random token (printed in the URL) and must come from this server's
+ * own origin; the Host header must name this server too (DNS-rebinding guard).
+ */
+export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridge> {
+  const staticDir = path.resolve(options.staticDir);
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+    throw new Error(`No built renderer in ${staticDir} (index.html missing): run \`npx electron-vite build\` first.`);
+  }
+  const logger = options.logger ?? console;
+  const token = randomBytes(32).toString('base64url');
+  const hub = new EventHub(logger);
+  let origin = '';
+
+  const handlers = createHandlers({
+    core: options.core,
+    runtime: 'web-bridge',
+    appName: options.appName ?? 'Proximity',
+    openExternal:
+      options.openExternal ??
+      (async () => {
+        throw new ProximityError('NOT_SUPPORTED', 'The web development bridge cannot open external links; open the URL yourself.');
+      }),
+    onStateChanged: (what) => publishCoreSnapshots(hub, options.core, what, logger),
+  });
+
+  const server = http.createServer((req, res) => {
+    if (req.headers.host !== hostHeader()) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Wrong Host');
+      return;
+    }
+    serveStatic(staticDir, req, res, securityHeaders());
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${HOST}:${port}`;
+  const hostHeader = () => `${HOST}:${port}`;
+  const securityHeaders = (): Record<string, string> => ({
+    // Header CSP adds what a <meta> CSP cannot: nobody may frame the app itself.
+    'Content-Security-Policy': `frame-ancestors 'none'; connect-src 'self' ws://${HOST}:${port}`,
+    'X-Content-Type-Options': 'nosniff',
+    // The page URL carries the token; never send it anywhere as a referrer.
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+
+  const dispatcher = createDispatcher(handlers, { policy: createOriginPolicy([origin]), logger });
+  publishCoreSnapshots(hub, options.core, 'all', logger);
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = checkUpgrade(req);
+    if (refusal) {
+      logger.warn?.(`[web-bridge] refused WebSocket: ${refusal.reason}`);
+      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  });
+
+  function checkUpgrade(req: http.IncomingMessage): { status: string; reason: string } | null {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      return { status: '400 Bad Request', reason: 'bad URL' };
+    }
+    if (url.pathname !== BRIDGE_PATH) return { status: '404 Not Found', reason: `path ${url.pathname}` };
+    if (req.headers.host !== hostHeader()) return { status: '403 Forbidden', reason: `host ${req.headers.host}` };
+    if (req.headers.origin !== origin) return { status: '403 Forbidden', reason: `origin ${req.headers.origin}` };
+    if (!tokenMatches(url.searchParams.get(BRIDGE_TOKEN_PARAM))) return { status: '401 Unauthorized', reason: 'bad token' };
+    return null;
+  }
+
+  function tokenMatches(candidate: string | null): boolean {
+    if (candidate === null) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  let nextSinkId = 1;
+  function onConnection(ws: WebSocket): void {
+    const send = (message: BridgeServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const sink: EventSink = {
+      id: `web-bridge:${nextSinkId++}`,
+      send: (event, payload) => {
+        if (ws.readyState !== ws.OPEN) throw new Error('socket closed');
+        ws.send(JSON.stringify({ t: 'event', event, payload } satisfies BridgeServerMessage));
+      },
+    };
+    // The socket passed token + Origin checks, so it speaks for this server's own top-level page.
+    const sender = { isTopFrame: true, url: `${origin}/` };
+    ws.on('message', (data, isBinary) => {
+      const message = isBinary ? null : parseClientMessage(data.toString());
+      if (!message) {
+        ws.close(1008, 'malformed message');
+        return;
+      }
+      if (message.t === 'subscribe') {
+        if (isEventName(message.event)) hub.subscribe(sink, message.event);
+        return;
+      }
+      void dispatcher.dispatch(message.channel, message.input, sender).then((result) => send({ t: 'result', id: message.id, result }));
+    });
+    ws.on('close', () => hub.removeSink(sink.id));
+    ws.on('error', (e) => logger.error('[web-bridge] socket error', e));
+  }
+
+  return {
+    url: `${origin}/?${BRIDGE_TOKEN_PARAM}=${token}`,
+    origin,
+    token,
+    hub,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

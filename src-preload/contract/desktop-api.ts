@@ -1,0 +1,100 @@
+import type { ChannelInput, ChannelOutput } from './channels';
+import type { EventPayload } from './events';
+import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from './names';
+import type { ChannelName, EventMethodName, EventName } from './names';
+import type { Result } from './result';
+
+// Runtime imports here are zod-free on purpose: this file is bundled into the sandboxed preload and into
+// the renderer (for the `npm run web` bridge), neither of which may load zod.
+
+export type Unsubscribe = () => void;
+
+/** How a DesktopApi reaches main: Electron IPC in the preload, a WebSocket in the web bridge. */
+export interface DesktopTransport {
+  invoke(channel: ChannelName, input: unknown): Promise<Result<unknown>>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): Unsubscribe;
+}
+
+type Namespace = ChannelName extends `${infer NS}.${string}` ? NS : never;
+type ChannelsIn<NS extends string> = Extract<ChannelName, `${NS}.${string}`>;
+type MethodOf<C extends ChannelName> = C extends `${string}.${infer M}` ? M : never;
+
+/** Channels whose whole input is optional take no argument: `proximity.app.getInfo()`. */
+type ChannelMethod<C extends ChannelName> = {} extends ChannelInput<C>
+  ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
+  : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+
+type RequestMethods = {
+  readonly [NS in Namespace]: {
+    readonly [C in ChannelsIn<NS> as MethodOf<C>]: ChannelMethod<C>;
+  };
+};
+
+type EventMethods = {
+  readonly [E in EventName as EventMethodName<E>]: (listener: (payload: EventPayload<E>) => void) => Unsubscribe;
+};
+
+/**
+ * `window.proximity`: one method per contract channel (`proximity.settings.setPortRanges(...)`) and one
+ * `on<Event>` per event (`proximity.onAppsChanged(fn)` returns an unsubscribe function). No generic invoke.
+ */
+export type DesktopApi = RequestMethods & EventMethods;
+
+/**
+ * Builds the DesktopApi from the contract's names. The preload and the web-bridge client both use this, so
+ * the two can never expose different methods.
+ */
+export function createDesktopApi(transport: DesktopTransport): DesktopApi {
+  const api: Record<string, unknown> = {};
+  for (const channel of CHANNEL_NAMES) {
+    const [ns, method] = channel.split('.') as [string, string];
+    const group = (api[ns] ??= {}) as Record<string, unknown>;
+    group[method] = (input?: unknown) => transport.invoke(channel, input ?? {});
+  }
+  for (const event of EVENT_NAMES) {
+    api[eventMethodName(event)] = (listener: (payload: unknown) => void): Unsubscribe => {
+      if (typeof listener !== 'function') throw new TypeError(`${eventMethodName(event)} needs a function`);
+      return transport.subscribe(event, listener);
+    };
+  }
+  return api as DesktopApi;
+}
+
+/**
+ * Local fan-out for one transport: subscribes upstream once per event, keeps the latest payload and replays
+ * it to listeners that arrive later, so every listener sees the current snapshot without asking main again.
+ */
+export function createEventFanout(subscribeUpstream: (event: EventName, deliver: (payload: unknown) => void) => void) {
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const latest = new Map<EventName, unknown>();
+
+  return function subscribe(event: EventName, listener: (payload: unknown) => void): Unsubscribe {
+    let set = listeners.get(event);
+    if (!set) {
+      const fresh = new Set<(payload: unknown) => void>();
+      set = fresh;
+      listeners.set(event, fresh);
+      subscribeUpstream(event, (payload) => {
+        latest.set(event, payload);
+        for (const l of [...fresh]) safeCall(l, payload);
+      });
+    }
+    set.add(listener);
+    if (latest.has(event)) safeCall(listener, latest.get(event));
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      set.delete(listener);
+    };
+  };
+}
+
+function safeCall(listener: (payload: unknown) => void, payload: unknown): void {
+  try {
+    listener(payload);
+  } catch (e) {
+    // One broken listener must not stop the others from seeing the event.
+    console.error('proximity event listener failed', e);
+  }
+}

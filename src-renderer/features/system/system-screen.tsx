@@ -1,0 +1,97 @@
+import { useEffect } from 'react';
+import type { ReactNode } from 'react';
+import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import { ErrorBanner } from './error-banner';
+import { useSystemStore } from './system-store';
+
+/** Overview of this installation: what is running, where its data lives and how healthy the store is. */
+export function SystemScreen({ api }: { api: DesktopApi }) {
+  const { info, status, portRanges, errors, loading, load, applyStatus } = useSystemStore();
+
+  useEffect(() => {
+    void load(api);
+    return api.onStoreStatusChanged(applyStatus);
+  }, [api, load, applyStatus]);
+
+  return (
+    <section className="screen" data-testid="system-screen" aria-busy={loading}>
+      <header className="screen-header">
+        <h1>System</h1>
+        <button type="button" onClick={() => void load(api)} disabled={loading} data-testid="system-refresh">
+          {loading ? 'Loading…' : 'Refresh'}
+        </button>
+      </header>
+
+      <div className="cards">
+        <Card title="Application">
+          {errors.info && <ErrorBanner error={errors.info} testId="system-info-error" />}
+          <Field label="Version" testId="system-version" value={info?.version} />
+          <Field label="Runtime" testId="system-runtime" value={info?.runtime} />
+          <Field label="Platform" testId="system-platform" value={info?.platform} />
+          <Field label="Data folder" testId="system-data-dir" value={info?.dataDir} mono />
+        </Card>
+
+        <Card title="Database">
+          {errors.status && <ErrorBanner error={errors.status} testId="system-status-error" />}
+          <Field label="File" testId="system-db-path" value={status?.path} mono />
+          <Field
+            label="Schema version"
+            testId="system-schema-version"
+            value={status ? String(status.schemaVersion) : undefined}
+            note={status && status.schemaVersion !== status.latestVersion ? `latest is ${status.latestVersion}` : undefined}
+          />
+          <Field
+            label="Integrity"
+            testId="system-integrity"
+            value={status?.integrity}
+            tone={status ? (status.integrity === 'ok' ? 'good' : 'bad') : undefined}
+          />
+          <Field label="Journal mode" testId="system-journal-mode" value={status?.journalMode} />
+          <Field label="Foreign keys" testId="system-foreign-keys" value={status ? (status.foreignKeys ? 'on' : 'off') : undefined} />
+          <Field label="Size" testId="system-db-size" value={status ? formatBytes(status.sizeBytes) : undefined} />
+        </Card>
+
+        <Card title="Port ranges">
+          {errors.portRanges && <ErrorBanner error={errors.portRanges} testId="system-ports-error" />}
+          <Field
+            label="Public"
+            testId="system-public-range"
+            value={portRanges ? `${portRanges.public.start}–${portRanges.public.end}` : undefined}
+          />
+          <Field
+            label="Internal (canvas)"
+            testId="system-internal-range"
+            value={portRanges ? `${portRanges.internal.start}–${portRanges.internal.end}` : undefined}
+          />
+        </Card>
+      </div>
+    </section>
+  );
+}
+
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <article className="card">
+      <h2>{title}</h2>
+      <dl>{children}</dl>
+    </article>
+  );
+}
+
+function Field(props: { label: string; value: string | undefined; testId: string; mono?: boolean; note?: string; tone?: 'good' | 'bad' }) {
+  return (
+    <div className="field">
+      <dt>{props.label}</dt>
+      <dd className={[props.mono ? 'mono' : '', props.tone ?? ''].join(' ').trim() || undefined} data-testid={props.testId}>
+        {props.value ?? '—'}
+        {props.note && <span className="note"> ({props.note})</span>}
+      </dd>
+    </div>
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}

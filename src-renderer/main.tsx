@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { installWebBridgeIfNeeded } from './bridge/install-web-bridge';
+import { desktopApi } from './lib/desktop-api';
+import './styles.css';
+
+installWebBridgeIfNeeded();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App api={desktopApi()} />
+  </StrictMode>,
+);

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
+
+// The bridge server over real HTTP and WebSocket from Node (no browser): static serving stays inside its
+// folder, the Host guard holds, and the socket protocol answers through the real dispatcher and core.
+describe('web bridge server (HTTP + WebSocket)', () => {
+  let tmp: string;
+  let core: CoreContext;
+  let bridge: WebBridge;
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-web-http-'));
+    const staticDir = path.join(tmp, 'renderer');
+    fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+    fs.writeFileSync(path.join(staticDir, 'assets', 'a.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(tmp, 'secret.txt'), 'do not serve');
+    fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(staticDir, 'leak.txt'));
+    fs.mkdirSync(path.join(tmp, 'data'));
+    core = openCore({ dataDir: path.join(tmp, 'data'), appVersion: '1.2.3' });
+    bridge = await startWebBridge({ core, staticDir, logger: { error: () => {}, warn: (m) => void warnings.push(m) } });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    core?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const port = () => Number(new URL(bridge.origin).port);
+  function get(rawPath: string, opts: { host?: string; method?: string } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: port(), path: rawPath, method: opts.method ?? 'GET', headers: { Host: opts.host ?? `127.0.0.1:${port()}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('binds to loopback and serves the renderer with security headers', async () => {
+    expect(bridge.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(bridge.url).toBe(`${bridge.origin}/?token=${bridge.token}`);
+    expect(bridge.token.length).toBeGreaterThanOrEqual(40);
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>t</title>');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get('/assets/a.js')).headers['content-type']).toMatch(/^text\/javascript/);
+  });
+
+  it('never serves anything outside its folder', async () => {
+    for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/leak.txt', '/nope.js', '/%00']) {
+      const res = await get(p);
+      expect(res.status, p).toBe(404);
+      expect(res.body).not.toContain('do not serve');
+    }
+    expect((await get('/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses requests whose Host is not this server (DNS rebinding)', async () => {
+    expect((await get('/', { host: 'evil.example' })).status).toBe(421);
+    expect((await get('/', { host: `localhost:${port()}` })).status).toBe(421);
+  });
+
+  it('answers contract calls over the socket through the real dispatcher, and closes on malformed messages', async () => {
+    const ws = new WebSocket(`${bridge.origin.replace('http', 'ws')}/bridge?token=${bridge.token}`, { origin: bridge.origin });
+    const messages: unknown[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'app.getInfo', input: {} }));
+    ws.send(JSON.stringify({ t: 'invoke', id: 2, channel: 'app.quit', input: {} }));
+    ws.send(JSON.stringify({ t: 'invoke', id: 3, channel: 'audit.list', input: { limit: -1 } }));
+    ws.send(JSON.stringify({ t: 'subscribe', event: 'store.statusChanged' }));
+    await expect.poll(() => messages.length).toBe(4);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        { t: 'result', id: 1, result: { ok: true, value: expect.objectContaining({ version: '1.2.3', runtime: 'web-bridge' }) } },
+        { t: 'result', id: 2, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
+        { t: 'result', id: 3, result: { ok: false, error: expect.objectContaining({ code: 'VALIDATION' }) } },
+        { t: 'event', event: 'store.statusChanged', payload: expect.objectContaining({ integrity: 'ok' }) },
+      ]),
+    );
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('{"t":"invoke","id":"x"}');
+    expect(await closed).toBe(1008);
+  });
+
+  it('refuses to start without a built renderer', async () => {
+    await expect(startWebBridge({ core, staticDir: path.join(tmp, 'missing') })).rejects.toThrow(/index\.html missing/);
+  });
+});

@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import { ProximityError } from '../../../src-main/core/errors';
+import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
+import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import { buildRenderer, rendererBuildIsStale } from './build-renderer';
+
+// page.evaluate callbacks run in the browser; this file is type-checked without the DOM lib.
+type BrowserGlobals = { proximity: DesktopApi; sessionStorage: { getItem(key: string): string | null } };
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const staticDir = path.join(repoRoot, 'out', 'renderer');
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+const haveChromium = fs.existsSync(CHROMIUM);
+
+if (!haveChromium) console.warn(`[web-bridge e2e] skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+
+// The renderer in real Chromium, served by `startWebBridge` and talking to the real core (temp SQLite file)
+// through the same handlers and dispatcher as Electron IPC.
+describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
+  let dataDir: string;
+  let core: CoreContext;
+  let bridge: WebBridge;
+  let browser: Browser;
+  let appId: string;
+
+  beforeAll(async () => {
+    if (rendererBuildIsStale(repoRoot)) await buildRenderer(repoRoot);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-web-e2e-'));
+    core = openCore({ dataDir, appVersion: pkg.version });
+    appId = core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' }).id;
+    core.ports.allocate(appId);
+    bridge = await startWebBridge({ core, staticDir, logger: { error: console.error, warn: () => {} } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    core?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the real version and the SQLite schema version and integrity, with no CSP or script errors', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    try {
+      await page.goto(bridge.url);
+      const version = page.getByTestId('system-version');
+      await expect.poll(() => version.textContent(), { timeout: 15_000 }).toBe(pkg.version);
+      const status = core.db.status();
+      expect(status.schemaVersion).toBeGreaterThan(0);
+      expect(await page.getByTestId('system-schema-version').textContent()).toBe(String(status.schemaVersion));
+      expect(await page.getByTestId('system-integrity').textContent()).toBe('ok');
+      expect(await page.getByTestId('system-runtime').textContent()).toBe('web-bridge');
+      expect(await page.getByTestId('system-db-path').textContent()).toBe(status.path);
+      expect(await page.getByTestId('system-journal-mode').textContent()).toBe('wal');
+      expect(await page.getByTestId('system-public-range').textContent()).toBe('30000–30999');
+      expect(await page.getByTestId('system-internal-range').textContent()).toBe('40000–40999');
+      // The token left the address bar (it lives in sessionStorage for this tab only).
+      expect(page.url()).not.toContain(bridge.token);
+      expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('proximity.bridgeToken'))).toBe(bridge.token);
+
+      // Contract calls and events from the page itself, over the bridge.
+      const fromPage = await page.evaluate(async () => {
+        const api = (globalThis as unknown as BrowserGlobals).proximity;
+        const apps = await new Promise<unknown>((resolve) => api.onAppsChanged(resolve));
+        const invalid = await api.audit.list({ limit: 9999 });
+        const external = await api.shell.openExternal({ url: 'https://example.org/' });
+        return { apps, invalid, external };
+      });
+      expect(fromPage.apps).toMatchObject([{ id: appId, ports: { public: 30000, internal: 40000 } }]);
+      expect(fromPage.invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(fromPage.external).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+
+      // A page reload keeps working from the sessionStorage token.
+      await page.reload();
+      await expect.poll(() => page.getByTestId('system-version').textContent(), { timeout: 15_000 }).toBe(pkg.version);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a failing section by its error code while the rest of the screen still loads', async () => {
+    // Same real core, except that reading the database status fails the way a vanished disk would.
+    const failing: CoreContext = {
+      ...core,
+      db: {
+        ...core.db,
+        status: () => {
+          throw new ProximityError('DB_ERROR', 'The database file is no longer readable.');
+        },
+      },
+    };
+    const broken = await startWebBridge({ core: failing, staticDir, logger: { error: () => {}, warn: () => {} } });
+    const page = await browser.newPage();
+    try {
+      await page.goto(broken.url);
+      const banner = page.getByTestId('system-status-error');
+      await expect.poll(() => banner.getAttribute('data-error-code'), { timeout: 15_000 }).toBe('DB_ERROR');
+      expect(await banner.textContent()).toContain('The database file is no longer readable.');
+      expect(await page.getByTestId('system-version').textContent()).toBe(pkg.version);
+      expect(await page.getByTestId('system-schema-version').textContent()).toBe('—');
+    } finally {
+      await page.close();
+      await broken.close();
+    }
+  });
+
+  it('shows BRIDGE_UNAVAILABLE instead of data when the page is opened without the token', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(bridge.origin + '/');
+      await expect.poll(() => page.getByTestId('no-desktop-api').getAttribute('data-error-code')).toBe('BRIDGE_UNAVAILABLE');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses a WebSocket with a wrong token or a foreign Origin, and accepts the right pair', async () => {
+    const wsUrl = (token: string) => `${bridge.origin.replace('http', 'ws')}/bridge?token=${encodeURIComponent(token)}`;
+    expect(await connect(wsUrl('wrong-token'), bridge.origin)).toBe('refused 401');
+    expect(await connect(wsUrl(''), bridge.origin)).toBe('refused 401');
+    expect(await connect(wsUrl(bridge.token), 'http://evil.example')).toBe('refused 403');
+    expect(await connect(wsUrl(bridge.token), 'http://localhost:' + new URL(bridge.origin).port)).toBe('refused 403');
+    expect(await connect(wsUrl(bridge.token), undefined)).toBe('refused 403');
+    // Control: the right token from the right Origin opens, so the refusals above are real.
+    expect(await connect(wsUrl(bridge.token), bridge.origin)).toBe('open');
+  });
+});
+
+function connect(url: string, origin: string | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    ws.once('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(`refused ${res.statusCode}`);
+      ws.terminate();
+    });
+    ws.once('error', (e) => resolve(`error ${e.message}`));
+  });
+}
+

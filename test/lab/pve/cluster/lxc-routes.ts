@@ -1,0 +1,236 @@
+// Container lifecycle: list, create (vzcreate), destroy (vzdestroy), config GET/PUT, interfaces. Follows
+// pve-container API2/LXC.pm: synchronous checks answer 500/400/403, the work happens in the worker, a failed
+// create removes its disk and config, and `lock: create` is visible from the moment the UPID is returned.
+import { PveHttpError, type RouteTable } from '../types';
+import {
+  type Container,
+  type GuestConfig,
+  type NodeState,
+  checkLock,
+  configDigest,
+  getContainer,
+  getStorage,
+  lockFileError,
+} from './cluster-state';
+import { guestStats } from './guest-stats';
+import {
+  CREATE_ONLY_PARAMS,
+  UPDATE_CONTROL_PARAMS,
+  checkFeaturePerm,
+  containerSpec,
+  normalizeFeatures,
+  normalizeNet,
+  ostypeFromTemplate,
+  parseRootfsAlloc,
+  validateSshKeys,
+} from './lxc-config';
+import { startGuest, stopGuest } from './lxc-status-routes';
+import { printDiskSize, printProps } from './prop-string';
+import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
+import { assertSpace } from './storage-routes';
+
+const paramError = (errors: Record<string, string>) => new PveHttpError(400, 'Parameter verification failed.', errors);
+
+/** Copy config-key params, canonicalising net[n] and features. */
+function applyOptions(target: GuestConfig, params: Record<string, any>, skip: Set<string>, vmid: number, old: GuestConfig): void {
+  for (const [k, v] of Object.entries(params)) {
+    if (skip.has(k) || v === undefined) continue;
+    if (/^net\d+$/.test(k)) target[k] = normalizeNet(String(v), vmid, Number(k.slice(3)), old[k] as string | undefined);
+    else if (k === 'features') target[k] = normalizeFeatures(String(v));
+    else target[k] = typeof v === 'number' ? v : String(v);
+  }
+}
+
+/** Next free `vm-<vmid>-disk-N` on a storage. */
+function diskVolid(n: NodeState, storage: string, type: 'dir' | 'lvmthin', vmid: number): string {
+  for (let i = 0; ; i++) {
+    const volid = type === 'lvmthin' ? `${storage}:vm-${vmid}-disk-${i}` : `${storage}:${vmid}/vm-${vmid}-disk-${i}.raw`;
+    if (!n.volumes.has(volid)) return volid;
+  }
+}
+
+/** Remove every disk volume owned by `vmid` on the node (destroy, failed create). */
+function freeGuestDisks(n: NodeState, vmid: number, log?: (l: string) => void): void {
+  for (const v of [...n.volumes.values()]) {
+    if (v.vmid === vmid && (v.content === 'rootdir' || v.content === 'images')) {
+      n.volumes.delete(v.volid);
+      const s = n.storages.get(v.storage);
+      log?.(s?.type === 'lvmthin' ? `  Logical volume "${v.volid.split(':')[1]}" successfully removed.` : `Removed volume '${v.volid}'`);
+    }
+  }
+}
+
+export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
+  const { state, faults, backend } = deps;
+  const onNode = nodeScoped(routes, deps);
+
+  onNode('GET', '/nodes/{node}/lxc', (_ctx, n) =>
+    [...state.containers.values()].filter((ct) => ct.node === n.name).sort((a, b) => a.vmid - b.vmid).map((ct) => guestStats(state, ct)),
+  );
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}', (ctx, n) => {
+    getContainer(state, n.name, vmidOf(ctx));
+    return ['config', 'status', 'vncproxy', 'termproxy', 'vncwebsocket', 'spiceproxy', 'migrate', 'clone', 'rrd', 'rrddata', 'firewall', 'snapshot', 'resize', 'interfaces']
+      .map((subdir) => ({ subdir }));
+  });
+
+  onNode('POST', '/nodes/{node}/lxc', (ctx, n) => {
+    const p = ctx.params;
+    const vmid = vmidOf(ctx);
+    const existing = state.containers.get(vmid);
+    if (existing) throw new PveHttpError(500, `CT ${vmid} already exists on node '${existing.node}'`);
+    if (p['ssh-public-keys'] !== undefined) validateSshKeys(String(p['ssh-public-keys']));
+    // the lab has no pools; PVE's check_pool_exist raises a permission exception
+    if (p.pool !== undefined) throw new PveHttpError(403, `Permission check failed (pool '${p.pool}' does not exist)`);
+    const unprivileged = p.unprivileged === 1;
+    if (p.features !== undefined) checkFeaturePerm(ctx.identity, unprivileged, String(p.features), undefined);
+
+    // the template must exist (PVE::Storage::abs_filesystem_path)
+    const ostemplate = String(p.ostemplate);
+    const tmplStorage = ostemplate.includes(':') ? ostemplate.slice(0, ostemplate.indexOf(':')) : undefined;
+    if (tmplStorage !== undefined) getStorage(n, tmplStorage);
+    const tmpl = n.volumes.get(ostemplate);
+    if (!tmpl || (tmpl.content !== 'vztmpl' && tmpl.content !== 'backup')) throw new PveHttpError(500, `can't find file '${ostemplate}'`);
+
+    const alloc = parseRootfsAlloc(p.rootfs === undefined ? undefined : String(p.rootfs), String(p.storage ?? 'local'));
+    const rootStorage = getStorage(n, alloc.storage);
+    if (!rootStorage.content.includes('rootdir')) {
+      throw paramError({ storage: `storage '${alloc.storage}' does not support container directories` });
+    }
+    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+
+    const config: GuestConfig = { arch: 'amd64' };
+    applyOptions(config, p, new Set([...CREATE_ONLY_PARAMS, 'rootfs']), vmid, {});
+    config.ostype = p.ostype !== undefined ? String(p.ostype) : ostypeFromTemplate(ostemplate);
+    if (!unprivileged) delete config.unprivileged;
+    const start = p.start === 1;
+    let ct: Container | undefined;
+    let created = false;
+
+    return ctx.tasks.start({
+      node: n.name,
+      type: 'vzcreate',
+      id: String(vmid),
+      identity: ctx.identity,
+      // create_and_lock_config: from now on the config exists, holding only `lock: create`
+      onStart: () => {
+        ct = { vmid, node: n.name, config: { lock: 'create' }, snapshots: new Map(), running: false };
+        state.containers.set(vmid, ct);
+      },
+      run: async (log) => {
+        if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+        try {
+          assertSpace(deps, n, alloc.storage, alloc.size);
+          const volid = diskVolid(n, alloc.storage, rootStorage.type, vmid);
+          n.volumes.set(volid, {
+            volid, storage: alloc.storage, content: 'rootdir', format: 'raw', size: alloc.size, ctime: Math.floor(state.now() / 1000), vmid,
+          });
+          if (rootStorage.type === 'lvmthin') log.line(`  Logical volume "${volid.split(':')[1]}" created.`);
+          log.line(`Creating filesystem with ${alloc.size / 4096} 4k blocks and ${alloc.size / 16384} inodes`);
+          log.line(`extracting archive '${tmpl.storage === 'local' ? '/var/lib/vz/template/cache/' : ''}${ostemplate.split('/').pop()}'`);
+          log.line(`Total bytes read: ${tmpl.size * 4} (${Math.round((tmpl.size * 4) / 2 ** 20)}MiB, 180MiB/s)`);
+          log.line('Detected container architecture: amd64');
+          ct!.config = {
+            ...config,
+            hostname: config.hostname ?? `CT${vmid}`,
+            memory: config.memory ?? 512,
+            swap: config.swap ?? 512,
+            rootfs: printProps({ volume: volid, ...alloc.options, size: printDiskSize(alloc.size) }, ['volume'], 'volume'),
+            lock: 'create',
+          };
+          if (p['ssh-public-keys'] !== undefined || p.password !== undefined) log.line("Creating SSH host key 'ssh_host_ed25519_key' - this may take some time ...");
+          await backend.createContainer(containerSpec(ct!));
+        } catch (e) {
+          throw new Error(`unable to create CT ${vmid} - ${(e as Error).message}`);
+        }
+        created = true;
+        delete ct!.config.lock;
+        if (start) await startGuest(deps, ct!, log);
+      },
+      onEnd: () => {
+        if (!ct || state.containers.get(vmid) !== ct) return;
+        if (created) {
+          if (ct.config.lock === 'create') delete ct.config.lock;
+          return;
+        }
+        // PVE::LXC::destroy_disks + destroy_config: a failed create leaves nothing behind
+        freeGuestDisks(n, vmid);
+        state.containers.delete(vmid);
+        void backend.destroyContainer(n.name, vmid).catch(() => undefined);
+      },
+    });
+  });
+
+  onNode('DELETE', '/nodes/{node}/lxc/{vmid}', (ctx, n) => {
+    const vmid = vmidOf(ctx);
+    const ct = getContainer(state, n.name, vmid);
+    if (ct.config.protection === 1) throw new PveHttpError(500, `can't remove CT ${vmid} - protection mode enabled`);
+    checkLock(ct);
+    const force = ctx.params.force === 1;
+    const runningMsg = `unable to destroy CT ${vmid} - container is running`;
+    if (ct.running && !force) throw new PveHttpError(500, runningMsg);
+    return ctx.tasks.start({
+      node: n.name,
+      type: 'vzdestroy',
+      id: String(vmid),
+      identity: ctx.identity,
+      run: async (log) => {
+        if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+        const cur = getContainer(state, n.name, vmid);
+        checkLock(cur);
+        if (cur.running) {
+          if (!force) throw new Error(runningMsg);
+          log.line(`forced to stop CT ${vmid} before destroying!`);
+          await stopGuest(deps, cur);
+        }
+        await backend.destroyContainer(n.name, vmid);
+        freeGuestDisks(n, vmid, (l) => log.line(l));
+        state.containers.delete(vmid);
+        if (ctx.params.purge === 1) log.line(`purging CT ${vmid} from related configurations..`);
+      },
+    });
+  });
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}/config', (ctx, n) => {
+    const ct = getContainer(state, n.name, vmidOf(ctx));
+    const snapname = ctx.params.snapshot;
+    if (snapname !== undefined) {
+      const snap = ct.snapshots.get(String(snapname));
+      if (!snap) throw new PveHttpError(500, `snapshot '${snapname}' does not exist`);
+      return { ...snap.config, digest: configDigest(ct) };
+    }
+    return { ...ct.config, digest: configDigest(ct) };
+  });
+
+  onNode('PUT', '/nodes/{node}/lxc/{vmid}/config', (ctx, n) => {
+    const p = ctx.params;
+    const vmid = vmidOf(ctx);
+    const ct = getContainer(state, n.name, vmid);
+    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+    if (p.digest !== undefined && p.digest !== configDigest(ct)) {
+      throw new PveHttpError(500, 'detected modified configuration - file changed by other user? Try again.');
+    }
+    checkLock(ct);
+    const deletes = p.delete === undefined ? [] : String(p.delete).split(/[,;\s]+/).filter(Boolean);
+    for (const k of deletes) {
+      if (p[k] !== undefined) throw paramError({ [k]: "can't set and delete the same option" });
+      if (k === 'rootfs' || k === 'unprivileged') throw paramError({ delete: `unable to delete required option '${k}'` });
+    }
+    if (p.unprivileged !== undefined) throw paramError({ unprivileged: 'unable to modify read-only option' });
+    const unpriv = ct.config.unprivileged === 1;
+    if (p.features !== undefined || deletes.includes('features')) {
+      checkFeaturePerm(ctx.identity, unpriv, p.features === undefined ? undefined : String(p.features), ct.config.features as string | undefined);
+    }
+    const next: GuestConfig = { ...ct.config };
+    for (const k of deletes) delete next[k];
+    applyOptions(next, p, UPDATE_CONTROL_PARAMS, vmid, ct.config);
+    ct.config = next;
+    return null;
+  });
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}/interfaces', async (ctx, n) => {
+    const ct = getContainer(state, n.name, vmidOf(ctx));
+    if (!ct.running) return null;
+    return backend.interfaces(n.name, ct.vmid);
+  });
+}

@@ -1,0 +1,126 @@
+// Power management of containers: status/current and start/stop/shutdown/reboot. As in pve-container's
+// Status.pm, "already running"/"not running" and the config-file flock fail the API call (500) while the
+// config `lock` check and the actual start happen inside the worker task.
+import type { TaskLog } from '../types';
+import { PveHttpError, type RouteTable } from '../types';
+import { type Container, type NodeState, checkLock, getContainer, lockFileError } from './cluster-state';
+import { guestStatusCurrent } from './guest-stats';
+import { containerSpec } from './lxc-config';
+import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
+
+/** Bridges a CT may attach to: configured bridges that ifreload brought up. */
+function activeBridge(n: NodeState, bridge: string): boolean {
+  const iface = n.network.applied.get(bridge);
+  return iface?.type === 'bridge' && n.network.active.has(bridge);
+}
+
+/** The body of a vzstart worker (also used by create with start=1 and rollback with start=1). */
+export async function startGuest(deps: ClusterDeps, ct: Container, log: TaskLog): Promise<void> {
+  const n = deps.state.nodes.get(ct.node)!;
+  const spec = containerSpec(ct);
+  for (const net of spec.nets) {
+    if (!activeBridge(n, net.bridge)) {
+      // what lxc-start's network hook (PVE::Network::tap_plug) prints before the start fails
+      log.line(`bridge '${net.bridge}' does not exist`);
+      log.line(`lxc-start: ${ct.vmid}: ../src/lxc/network.c: lxc_create_network_priv: failed to create network device`);
+      throw new Error(`startup for container '${ct.vmid}' failed`);
+    }
+  }
+  await deps.backend.startContainer(spec);
+  ct.running = true;
+  ct.startedAtMs = deps.state.now();
+}
+
+export async function stopGuest(deps: ClusterDeps, ct: Container): Promise<void> {
+  await deps.backend.stopContainer(ct.node, ct.vmid);
+  ct.running = false;
+  ct.startedAtMs = undefined;
+}
+
+/** Worker-side config reload: the CT may have been destroyed while the task waited. */
+function reload(deps: ClusterDeps, node: string, vmid: number): Container {
+  try {
+    return getContainer(deps.state, node, vmid);
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
+}
+
+export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): void {
+  const { state, faults } = deps;
+  const onNode = nodeScoped(routes, deps);
+  const running = (node: string, vmid: number) => {
+    const ct = state.containers.get(vmid);
+    return !!ct && ct.node === node && ct.running;
+  };
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}/status', (ctx, n) => {
+    getContainer(state, n.name, vmidOf(ctx));
+    return [{ subdir: 'current' }, { subdir: 'start' }, { subdir: 'stop' }, { subdir: 'shutdown' }, { subdir: 'reboot' }, { subdir: 'suspend' }, { subdir: 'resume' }];
+  });
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}/status/current', (ctx, n) => {
+    return guestStatusCurrent(state, getContainer(state, n.name, vmidOf(ctx)));
+  });
+
+  onNode('POST', '/nodes/{node}/lxc/{vmid}/status/start', (ctx, n) => {
+    const vmid = vmidOf(ctx);
+    if (running(n.name, vmid)) throw new PveHttpError(500, `CT ${vmid} already running`);
+    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+    const skiplock = ctx.params.skiplock === 1;
+    if (skiplock && !(ctx.identity.user === 'root@pam' && !ctx.identity.tokenId)) {
+      throw new PveHttpError(400, 'Parameter verification failed.', { skiplock: 'Only root may use this option.' });
+    }
+    return ctx.tasks.start({
+      node: n.name, type: 'vzstart', id: String(vmid), identity: ctx.identity,
+      run: async (log) => {
+        const ct = reload(deps, n.name, vmid);
+        if (!skiplock && ct.config.lock !== 'mounted') wrap(() => checkLock(ct));
+        if (ct.running) throw new Error(`CT ${vmid} already running`);
+        await startGuest(deps, ct, log);
+      },
+    });
+  });
+
+  const stopLike = (type: 'vzstop' | 'vzshutdown', path: string) => {
+    onNode('POST', path, (ctx, n) => {
+      const vmid = vmidOf(ctx);
+      if (!running(n.name, vmid)) throw new PveHttpError(500, `CT ${vmid} not running`);
+      if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+      const skiplock = type === 'vzstop' && ctx.params.skiplock === 1;
+      return ctx.tasks.start({
+        node: n.name, type, id: String(vmid), identity: ctx.identity,
+        run: async () => {
+          const ct = reload(deps, n.name, vmid);
+          if (!skiplock && ct.config.lock !== 'mounted') wrap(() => checkLock(ct));
+          if (ct.running) await stopGuest(deps, ct);
+        },
+      });
+    });
+  };
+  stopLike('vzstop', '/nodes/{node}/lxc/{vmid}/status/stop');
+  stopLike('vzshutdown', '/nodes/{node}/lxc/{vmid}/status/shutdown');
+
+  onNode('POST', '/nodes/{node}/lxc/{vmid}/status/reboot', (ctx, n) => {
+    const vmid = vmidOf(ctx);
+    // sic: pve-container's vm_reboot says "VM" here
+    if (!running(n.name, vmid)) throw new PveHttpError(500, `VM ${vmid} not running`);
+    return ctx.tasks.start({
+      node: n.name, type: 'vzreboot', id: String(vmid), identity: ctx.identity,
+      run: async (log) => {
+        const ct = reload(deps, n.name, vmid);
+        if (ct.running) await stopGuest(deps, ct);
+        await startGuest(deps, ct, log);
+      },
+    });
+  });
+}
+
+/** Re-throw a PveHttpError as a plain task error (same text). */
+function wrap(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
+}

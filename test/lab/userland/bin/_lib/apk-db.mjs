@@ -1,0 +1,44 @@
+// The installed-package database (/lib/apk/db/installed, apk's own P:/V: record format) and /etc/apk/world.
+import { BASE, CATALOG, baseServiceFiles } from './apk-catalog.mjs';
+import { exists, readText, writeText } from './fsroot.mjs';
+
+const DB = '/lib/apk/db/installed';
+const WORLD = '/etc/apk/world';
+
+/** A fresh container has only the base system; set it up on first use. */
+export function ensureBase() {
+  if (exists(DB) && exists(WORLD)) return;
+  writeText(WORLD, 'alpine-base\n');
+  writeDb(new Map(Object.entries(BASE)));
+  for (const f of baseServiceFiles()) if (!exists(f.path)) writeText(f.path, f.text, f.mode);
+  if (!exists('/etc/sysctl.conf')) writeText('/etc/sysctl.conf', '# content of this file will override /etc/sysctl.d/*\n');
+  if (!exists('/etc/alpine-release')) writeText('/etc/alpine-release', '3.20.3\n');
+}
+
+export function readDb() {
+  const text = readText(DB, '') ?? '';
+  const out = new Map();
+  for (const rec of text.split(/\n\n+/)) {
+    const name = /^P:(.+)$/m.exec(rec)?.[1];
+    const ver = /^V:(.+)$/m.exec(rec)?.[1];
+    if (name) out.set(name, ver ?? CATALOG[name]?.version ?? '0');
+  }
+  return out;
+}
+
+export function writeDb(map) {
+  const recs = [...map].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `P:${n}\nV:${v}\n`);
+  writeText(DB, recs.join('\n') + (recs.length ? '\n' : ''));
+}
+
+export function readWorld() {
+  return (readText(WORLD, '') ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+export function writeWorld(names) {
+  writeText(WORLD, [...new Set(names)].sort().join('\n') + '\n');
+}
+
+export function isInstalled(name) {
+  return readDb().has(name);
+}

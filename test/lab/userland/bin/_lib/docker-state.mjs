@@ -1,0 +1,105 @@
+// The docker stand-in's state: one JSON record per compose project under /var/lib/lab-docker/projects, one
+// web-server process per published port (pid and ready files under /run/lab-docker, logs under
+// /var/log/lab-docker). "The daemon is running" = OpenRC's docker service is started.
+import fileURLToPathModule from 'node:url';
+import path from 'node:path';
+import { alive, readPid, spawnDaemon, stopPid, waitFor } from './daemon.mjs';
+import { exists, list, readText, remove, rp, writeText } from './fsroot.mjs';
+
+const PROJECTS = '/var/lib/lab-docker/projects';
+const SERVER = fileURLToPathModule.fileURLToPath(new URL('./docker-app-server.mjs', import.meta.url));
+
+export const daemonRunning = () => exists('/run/openrc/started/docker');
+
+export function loadProjects() {
+  return list(PROJECTS).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readText(`${PROJECTS}/${f}`)));
+}
+
+export function loadProject(name) {
+  const t = readText(`${PROJECTS}/${name}.json`);
+  return t ? JSON.parse(t) : null;
+}
+
+export function saveProject(p) {
+  writeText(`${PROJECTS}/${p.name}.json`, JSON.stringify(p, null, 2) + '\n');
+}
+
+export function dropProject(name) {
+  remove(`${PROJECTS}/${name}.json`);
+}
+
+const ids = (project, svc, port) => `${project}-${svc}-${port}`;
+
+/** Listening endpoints of a service: one per published TCP port. */
+export function endpoints(project, svc) {
+  return svc.ports.filter((p) => p.published !== null && p.protocol === 'tcp').map((p) => ({ ...p, id: ids(project, svc.name, p.published) }));
+}
+
+export function serviceRunning(project, svc) {
+  const eps = endpoints(project, svc);
+  if (eps.length === 0) return svc.state === 'running';
+  return eps.every((e) => alive(readPid(`/run/lab-docker/${e.id}.pid`)));
+}
+
+/** Starts the service's web servers; resolves with an error message or null. */
+export async function startService(project, svc) {
+  for (const e of endpoints(project, svc)) {
+    const pidFile = `/run/lab-docker/${e.id}.pid`;
+    if (alive(readPid(pidFile))) continue;
+    const readyFile = `/run/lab-docker/${e.id}.ready`;
+    remove(readyFile);
+    const cfg = { project, service: svc.name, image: svc.image, host: e.host_ip, port: e.published, healthPath: svc.healthPath, readyFile: rp(readyFile) };
+    spawnDaemon([process.execPath, SERVER, JSON.stringify(cfg)], { pidFile, logFile: `/var/log/lab-docker/${project}-${svc.name}.log` });
+    const ok = await waitFor(() => exists(readyFile), 5000);
+    const status = (readText(readyFile) ?? '').trim();
+    if (!ok || status !== 'ready') {
+      await stopPid(readPid(pidFile));
+      remove(pidFile);
+      return `Error response from daemon: driver failed programming external connectivity on endpoint ${svc.containerName}: ${status.replace(/^error: /, '') || 'server did not start'}`;
+    }
+  }
+  svc.state = 'running';
+  svc.startedAt = new Date().toISOString();
+  return null;
+}
+
+export async function stopService(project, svc) {
+  for (const e of endpoints(project, svc)) {
+    const pidFile = `/run/lab-docker/${e.id}.pid`;
+    await stopPid(readPid(pidFile));
+    remove(pidFile);
+    remove(`/run/lab-docker/${e.id}.ready`);
+  }
+  svc.state = 'exited';
+}
+
+export function logFile(project, svc) {
+  return `/var/log/lab-docker/${project}-${svc.name}.log`;
+}
+
+/** At "daemon" start (boot): bring back services whose restart policy says so. */
+export async function restartPolicyServices() {
+  for (const p of loadProjects()) {
+    for (const s of p.services) {
+      const wanted = s.restart === 'always' || (s.restart === 'unless-stopped' && !s.stoppedByUser) || (s.state === 'running' && s.restart !== 'no');
+      if (wanted && !serviceRunning(p.name, s)) await startService(p.name, s);
+      else if (!serviceRunning(p.name, s)) s.state = 'exited';
+    }
+    saveProject(p);
+  }
+}
+
+export async function stopAllServices() {
+  for (const p of loadProjects()) {
+    for (const s of p.services) {
+      const was = s.state;
+      await stopService(p.name, s);
+      s.state = 'exited';
+      s.stoppedByUser = s.stoppedByUser ?? false;
+      void was;
+    }
+    saveProject(p);
+  }
+}
+
+void path;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { channels } from '../../../src-preload/contract/channels';
+import { events } from '../../../src-preload/contract/events';
+import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from '../../../src-preload/contract/names';
+
+const validRanges = { public: { start: 30000, end: 30999 }, internal: { start: 40000, end: 40999 } };
+
+describe('contract channel map', () => {
+  it('declares exactly the channels and events listed in names.ts', () => {
+    expect(Object.keys(channels).sort()).toEqual([...CHANNEL_NAMES].sort());
+    expect(Object.keys(events).sort()).toEqual([...EVENT_NAMES].sort());
+  });
+
+  it('rejects unknown keys on every channel input (strict objects)', () => {
+    const minimalValid: Record<string, unknown> = {
+      'settings.setPortRanges': validRanges,
+      'shell.openExternal': { url: 'https://example.org/' },
+    };
+    for (const name of CHANNEL_NAMES) {
+      const base = minimalValid[name] ?? {};
+      expect(channels[name].input.safeParse(base).success, `${name} accepts its minimal input`).toBe(true);
+      expect(channels[name].input.safeParse({ ...base, sneaky: 1 }).success, `${name} rejects an unknown key`).toBe(false);
+    }
+  });
+
+  it('derives one on<Event> method name per event', () => {
+    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onStoreStatusChanged']);
+  });
+});
+
+describe('settings.setPortRanges input', () => {
+  const parse = (v: unknown) => channels['settings.setPortRanges'].input.safeParse(v);
+  it('accepts disjoint integer ranges inside 1024-65535', () => {
+    expect(parse(validRanges).success).toBe(true);
+    expect(parse({ public: { start: 1024, end: 1024 }, internal: { start: 65535, end: 65535 } }).success).toBe(true);
+  });
+  it.each([
+    ['privileged port', { ...validRanges, public: { start: 80, end: 90 } }],
+    ['above 65535', { ...validRanges, internal: { start: 65000, end: 65536 } }],
+    ['non-integer', { ...validRanges, public: { start: 30000.5, end: 30999 } }],
+    ['start > end', { ...validRanges, public: { start: 31000, end: 30000 } }],
+    ['overlapping ranges', { public: { start: 30000, end: 40500 }, internal: { start: 40000, end: 40999 } }],
+    ['same range twice', { public: { start: 30000, end: 30999 }, internal: { start: 30000, end: 30999 } }],
+    ['missing internal', { public: { start: 30000, end: 30999 } }],
+    ['string port', { ...validRanges, public: { start: '30000', end: 30999 } }],
+  ])('rejects %s', (_label, value) => {
+    expect(parse(value).success).toBe(false);
+  });
+});
+
+describe('audit.list input', () => {
+  const parse = (v: unknown) => channels['audit.list'].input.safeParse(v);
+  it('defaults the limit and bounds it to 1..500', () => {
+    expect(parse({})).toMatchObject({ success: true, data: { limit: 100 } });
+    expect(parse({ limit: 500, beforeId: 7 }).success).toBe(true);
+    expect(parse({ limit: 0 }).success).toBe(false);
+    expect(parse({ limit: 501 }).success).toBe(false);
+    expect(parse({ beforeId: 0 }).success).toBe(false);
+  });
+});
+
+describe('shell.openExternal input', () => {
+  const parse = (url: unknown) => channels['shell.openExternal'].input.safeParse({ url });
+  it('accepts http and https URLs', () => {
+    expect(parse('https://pve.example.org:8006/').success).toBe(true);
+    expect(parse('http://10.20.0.5:30001/x?y=1').success).toBe(true);
+  });
+  it.each(['javascript:alert(1)', 'file:///etc/passwd', 'ftp://example.org/', 'app://proximity/index.html', 'https://user:pw@example.org/', 'not a url', 42])(
+    'rejects %s',
+    (url) => {
+      expect(parse(url).success).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { EventHub } from '../../../src-main/ipc/event-hub';
+import type { EventSink } from '../../../src-main/ipc/event-hub';
+
+const status = { path: '/d/proximity.sqlite', schemaVersion: 3, latestVersion: 3, journalMode: 'wal', foreignKeys: true, integrity: 'ok', sizeBytes: 4096 };
+
+function sink(id: string) {
+  const got: Array<[string, unknown]> = [];
+  const s: EventSink = { id, send: (e, p) => void got.push([e, p]) };
+  return { s, got };
+}
+
+describe('EventHub', () => {
+  it('replays the latest snapshot to a late subscriber, then delivers new ones', () => {
+    const hub = new EventHub();
+    hub.publish('store.statusChanged', { ...status, sizeBytes: 1 });
+    hub.publish('store.statusChanged', status);
+    const late = sink('late');
+    hub.subscribe(late.s, 'store.statusChanged');
+    expect(late.got).toEqual([['store.statusChanged', status]]);
+    hub.publish('store.statusChanged', { ...status, sizeBytes: 8192 });
+    expect(late.got.at(-1)).toEqual(['store.statusChanged', { ...status, sizeBytes: 8192 }]);
+    expect(hub.latest('store.statusChanged')?.sizeBytes).toBe(8192);
+  });
+
+  it('delivers nothing before the first publish and only the events subscribed to', () => {
+    const hub = new EventHub();
+    const a = sink('a');
+    hub.subscribe(a.s, 'apps.changed');
+    expect(a.got).toEqual([]);
+    hub.publish('store.statusChanged', status);
+    expect(a.got).toEqual([]);
+    hub.publish('apps.changed', []);
+    expect(a.got).toEqual([['apps.changed', []]]);
+  });
+
+  it('rejects a payload that breaks the contract and keeps the previous snapshot', () => {
+    const hub = new EventHub();
+    hub.publish('store.statusChanged', status);
+    expect(() => hub.publish('store.statusChanged', { ...status, schemaVersion: -1 })).toThrow(/breaks the contract/);
+    expect(() => hub.publish('apps.changed', [{ id: 'x' }] as never)).toThrow(/breaks the contract/);
+    expect(hub.latest('store.statusChanged')).toEqual(status);
+  });
+
+  it('does not deliver twice to the same sink and drops a sink that fails', () => {
+    const errors: unknown[] = [];
+    const hub = new EventHub({ error: (_m, e) => void errors.push(e) });
+    const a = sink('a');
+    hub.subscribe(a.s, 'apps.changed');
+    hub.subscribe(a.s, 'apps.changed');
+    hub.publish('apps.changed', []);
+    expect(a.got).toHaveLength(1);
+    const broken: EventSink = {
+      id: 'broken',
+      send: () => {
+        throw new Error('destroyed');
+      },
+    };
+    hub.subscribe(broken, 'apps.changed');
+    expect(hub.subscriberCount('apps.changed')).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('stops delivering after unsubscribe or removeSink', () => {
+    const hub = new EventHub();
+    const a = sink('a');
+    const b = sink('b');
+    const unsubscribe = hub.subscribe(a.s, 'apps.changed');
+    hub.subscribe(b.s, 'apps.changed');
+    unsubscribe();
+    hub.removeSink('b');
+    hub.publish('apps.changed', []);
+    expect(a.got).toEqual([]);
+    expect(b.got).toEqual([]);
+  });
+});

@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import * as mock from '../../fakes/electron-mock';
+import { startShell } from '../../../src-main/index';
+import type { Shell } from '../../../src-main/index';
+import { CHANNEL_NAMES, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-preload/contract/names';
+import { publishCoreSnapshots } from '../../../src-main/ipc';
+import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+
+// The whole shell, started against the electron mock with a real SQLite data dir.
+let dataDir: string;
+let userData: string;
+let shell: Shell | null = null;
+let logs: string[];
+
+async function start(): Promise<Shell> {
+  const s = await startShell({ argv: ['electron', '.', `--data-dir=${dataDir}`], env: {}, log: (l) => logs.push(l) });
+  if (!s) throw new Error('shell did not start');
+  shell = s;
+  return s;
+}
+const trayTemplate = () => (mock.Tray.instances[0].contextMenu as { template: MenuItemConstructorOptions[] }).template;
+
+beforeEach(() => {
+  mock.__reset();
+  logs = [];
+  dataDir = mkdtempSync(join(tmpdir(), 'proximity-shell-data-'));
+  userData = mkdtempSync(join(tmpdir(), 'proximity-shell-userdata-'));
+  mock.app.setPath('userData', userData);
+});
+afterEach(() => {
+  shell?.shutdown();
+  shell = null;
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(userData, { recursive: true, force: true });
+});
+
+describe('startShell', () => {
+  it('quits without touching anything when another instance holds the lock', async () => {
+    mock.app.__setSingleInstanceLock(false);
+    expect(await startShell({ argv: [], env: {}, log: () => {} })).toBeNull();
+    expect(mock.app.quitCalls).toBe(1);
+    expect(mock.protocol.privilegedSchemes).toEqual([]);
+    expect(mock.BrowserWindow.instances).toHaveLength(0);
+    expect(mock.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('registers app:// (privileged before ready), IPC per contract channel, and opens one secure window', async () => {
+    await start();
+    expect(mock.protocol.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(mock.protocol.handlers.has('app')).toBe(true);
+    expect(mock.app.appUserModelId).toBe('dev.proximity.desktop');
+    expect([...mock.ipcMain.handlers.keys()].sort()).toEqual([...CHANNEL_NAMES.map(ipcChannelFor), IPC_SUBSCRIBE_CHANNEL].sort());
+
+    expect(mock.BrowserWindow.instances).toHaveLength(1);
+    const win = mock.BrowserWindow.instances[0];
+    const prefs = win.options.webPreferences;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+    expect(prefs.preload).toBe(join(mock.app.getAppPath(), 'out', 'preload', 'index.js'));
+    expect(win.loadedUrls).toEqual(['app://proximity/index.html']);
+    expect(win.webContents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+  });
+
+  it('denies permissions on the default session and on sessions created after start', async () => {
+    await start();
+    const later = mock.session.fromPartition('persist:later');
+    for (const s of [mock.session.defaultSession, later]) {
+      let granted: boolean | undefined;
+      s.permissionRequestHandler!(null, 'geolocation', (g: boolean) => (granted = g));
+      expect(granted).toBe(false);
+      expect(s.permissionCheckHandler!(null, 'media')).toBe(false);
+    }
+  });
+
+  it('answers the app top frame through the real preload and refuses an embedded canvas', async () => {
+    await start();
+    // The preload registers its listeners when imported, so it is imported here, after beforeEach's reset
+    // (and only by this test; vi.resetModules would also give it a fresh copy of the mock).
+    await import('../../../src-preload/index');
+    const api = mock.contextBridge.exposed.proximity as DesktopApi;
+    const info = await api.app.getInfo();
+    expect(info).toMatchObject({ ok: true, value: { runtime: 'electron', dataDir } });
+    const snapshots: unknown[] = [];
+    api.onAppsChanged((apps) => snapshots.push(apps));
+    await vi.waitFor(() => expect(snapshots).toEqual([[]])); // latest snapshot replayed on subscribe
+    mock.ipcRenderer.__setSenderFrame({ url: 'http://10.20.0.2:40001/', top: false });
+    expect(await api.app.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    mock.ipcRenderer.__setSenderFrame({ url: 'https://evil.example/', top: true });
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+  });
+
+  it('serves the UI with a CSP that frames only registered canvas origins', async () => {
+    const s = await start();
+    const handler = mock.protocol.handlers.get('app')!;
+    const before = (await handler(new Request('app://proximity/index.html'))) as Response;
+    expect(before.headers.get('content-security-policy')).toContain("frame-src 'none'");
+    s.canvasOrigins.replaceAll(['http://10.20.0.2:40001/']);
+    const after = (await handler(new Request('app://proximity/index.html'))) as Response;
+    expect(after.headers.get('content-security-policy')).toContain('frame-src http://10.20.0.2:40001;');
+  });
+
+  it('keeps secrets with safeStorage and warns about the basic_text backend', async () => {
+    mock.safeStorage.__configure({ backend: 'basic_text' });
+    const s = await start();
+    expect(s.secretStorage.weak).toBe(process.platform === 'linux');
+    if (process.platform === 'linux') {
+      expect(logs.some((l) => l.includes('[secrets] WARNING (basic_text)'))).toBe(true);
+      expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: expect.stringMatching(/keyring/) })]);
+    }
+    const enc = s.core.secretCipher!.encrypt('token-secret');
+    expect(enc.toString('utf8')).not.toContain('token-secret');
+    expect(s.core.secretCipher!.decrypt(enc)).toBe('token-secret');
+  });
+
+  it('shows no secrets warning with a real keyring', async () => {
+    const s = await start();
+    expect(s.secretStorage).toMatchObject({ weak: false, warning: null });
+    expect(mock.Notification.shown).toEqual([]);
+  });
+
+  it('rebuilds the tray from app state; start/stop report they are not available yet', async () => {
+    const s = await start();
+    expect(trayTemplate().map((i) => i.label)).toContain('No apps deployed');
+    const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'stopped' });
+    publishCoreSnapshots(s.hub, s.core, 'apps');
+    const sub = trayTemplate().find((i) => i.id === `app:${app.id}`)!;
+    expect(sub.label).toBe('Gitea (stopped)');
+    const start_ = (sub.submenu as MenuItemConstructorOptions[]).find((i) => i.label === 'Start')!;
+    expect(start_.enabled).toBe(true);
+    (start_.click as () => void)();
+    await new Promise((r) => setImmediate(r));
+    expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: 'Cannot start Gitea', body: expect.stringMatching(/not available yet/) })]);
+  });
+
+  it('focuses the existing window on a second launch and shuts down cleanly on quit', async () => {
+    await start();
+    const win = mock.BrowserWindow.instances[0];
+    win.minimize();
+    mock.app.__emit('second-instance', {}, ['electron', '.'], process.cwd());
+    expect(win.isMinimized()).toBe(false);
+    expect(win.focusCalls).toBeGreaterThanOrEqual(2);
+    // Closing the window keeps the tray app running; quitting releases IPC, tray and database.
+    mock.app.__emit('window-all-closed');
+    expect(mock.app.quitCalls).toBe(0);
+    mock.app.__emit('will-quit');
+    expect(mock.ipcMain.handlers.size).toBe(0);
+    expect(mock.Tray.instances[0].destroyed).toBe(true);
+    expect(() => shell!.core.apps.list()).toThrow();
+  });
+});

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+
+/** A fresh private temp directory per test; removed by the returned cleanup. */
+export function makeTempDir(prefix = 'proximity-store-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every row of every table plus the schema version: equal dumps mean an unchanged database. */
+export function dumpDatabase(db: Database.Database): string {
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((t) => t.name);
+  const dump: Record<string, unknown> = {
+    user_version: db.pragma('user_version', { simple: true }),
+    schema: db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all(),
+  };
+  for (const name of tables) dump[name] = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+  return JSON.stringify(dump);
+}
