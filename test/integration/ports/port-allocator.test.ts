@@ -99,6 +99,16 @@ describe('PortAllocator', () => {
     expect(dumpDatabase(core.db.handle)).toBe(before);
   });
 
+  it('composes with an outer transaction: creating an app and its ports commits or rolls back as one', () => {
+    const h = core.db.handle;
+    const create = h.transaction((name: string) => core.ports.allocate(core.apps.insert({ catalogId: 'nginx', name, hostname: name }).id));
+    expect(create('first')).toMatchObject({ publicPort: 30000 });
+    core.settings.set('ports.publicRange', { start: 30000, end: 30000 });
+    const before = dumpDatabase(h);
+    expect(() => create('second')).toThrow(expect.objectContaining({ code: 'PORT_RANGE_EXHAUSTED' }));
+    expect(dumpDatabase(h)).toBe(before); // the app row went with the failed allocation
+  });
+
   it('retries when another writer takes the chosen port, then succeeds with the next free one', () => {
     const h = core.db.handle;
     const intruder = newApp('intruder');

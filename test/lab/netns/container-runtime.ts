@@ -53,32 +53,46 @@ export async function startInit(o: InitOptions, timeoutMs = 10_000): Promise<Con
   try {
     child = spawn(
       'ip',
-      ['netns', 'exec', o.netns, 'bwrap', ...bwrapArgs(o), '--', '/usr/bin/sleep', 'infinity'],
-      { stdio: ['ignore', log, log, 'pipe'] },
+      // bwrap reports the child pid before the child has finished building the root, so the init says "ready"
+      // on stdout once it runs (after every mount is in place) and then sleeps for the container's lifetime.
+      ['netns', 'exec', o.netns, 'bwrap', ...bwrapArgs(o), '--', '/bin/sh', '-c', 'echo ready; exec sleep infinity'],
+      { stdio: ['ignore', 'pipe', log, 'pipe'] },
     );
   } finally {
     fs.closeSync(log);
   }
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const info = child.stdio[3] as NodeJS.ReadableStream;
+  const out = child.stdout!;
   const pid = await new Promise<number>((resolve, reject) => {
     let data = '';
+    let ready = '';
+    let childPid: number | null = null;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`container init did not start within ${timeoutMs} ms`));
     }, timeoutMs);
+    const check = () => {
+      if (childPid !== null && ready.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve(childPid);
+      }
+    };
     info.setEncoding('utf8');
     info.on('data', (d: string) => {
       data += d;
       try {
         const p = (JSON.parse(data) as { 'child-pid'?: number })['child-pid'];
-        if (typeof p === 'number') {
-          clearTimeout(timer);
-          resolve(p);
-        }
+        if (typeof p === 'number') childPid = p;
       } catch {
         /* not complete yet */
       }
+      check();
+    });
+    out.setEncoding('utf8');
+    out.on('data', (d: string) => {
+      ready += d;
+      check();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -87,6 +101,8 @@ export async function startInit(o: InitOptions, timeoutMs = 10_000): Promise<Con
     });
   });
   info.on('error', () => undefined);
+  out.on('error', () => undefined);
+  out.resume();
   return { pid, child, exited };
 }
 
