@@ -107,7 +107,10 @@ function buildForElectron(version, dest) {
     if (status !== 0) {
       if (!existsSync(gyp)) fail('node-gyp is not installed (node_modules/node-gyp); run `npm install`.');
       log(`compiling better-sqlite3 against Electron ${version} headers (needs electronjs.org and a C++ toolchain)...`);
-      status = run(node, [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], { cwd: copy });
+      // A configured nodedir (npm's `nodedir`, e.g. /usr for distro Node) points at Node's headers; building
+      // against those would silently produce a Node-ABI binary, so drop it and use Electron's headers.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'));
+      status = run(node, [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], { cwd: copy, env });
     }
     const built = join(copy, 'build', 'Release', 'better_sqlite3.node');
     if (status !== 0 || !existsSync(built)) {

@@ -27,6 +27,8 @@ import { shellStateFromApps } from './platform/shell-state';
 import type { ShellAppView } from './platform/shell-state';
 import { electronNativeBindingPath, shellPaths } from './platform/shell-paths';
 import { acquireSingleInstance } from './platform/single-instance';
+import { isSafeExternalUrl } from './platform/window-security';
+import { ProximityError } from './core/errors';
 import { createTray } from './platform/tray';
 import type { ProximityTray } from './platform/tray';
 
@@ -96,7 +98,11 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     core,
     runtime: 'electron',
     appName: app.getName(),
-    openExternal: (url) => shell.openExternal(url),
+    // The contract already limits this to http(s); checked again here so no other path can reach the OS.
+    openExternal: async (url) => {
+      if (!isSafeExternalUrl(url)) throw new ProximityError('VALIDATION', 'Only http(s) links can be opened.');
+      await shell.openExternal(url);
+    },
     onStateChanged: (what) => publishCoreSnapshots(hub, core, what),
   });
   const dispatcher = createDispatcher(handlers, { policy: createOriginPolicy([APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])]) });

@@ -1,9 +1,9 @@
-// Host-side handle on an ns-agent.mjs process running inside a lab namespace (see that file for the protocol).
+// Host-side handle on an ns-agent-process.mjs process running inside a lab namespace (see ns-agent-process.mjs for the protocol).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const AGENT_SCRIPT = fileURLToPath(new URL('./ns-agent.mjs', import.meta.url));
+const AGENT_SCRIPT = fileURLToPath(new URL('./ns-agent-process.mjs', import.meta.url));
 
 type Reply = { id?: number; ok?: boolean; error?: string; ready?: boolean };
 

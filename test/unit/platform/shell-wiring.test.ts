@@ -86,6 +86,9 @@ describe('startShell', () => {
     const snapshots: unknown[] = [];
     api.onAppsChanged((apps) => snapshots.push(apps));
     await vi.waitFor(() => expect(snapshots).toEqual([[]])); // latest snapshot replayed on subscribe
+    expect(await api.shell.openExternal({ url: 'https://pve.example.org:8006/' })).toMatchObject({ ok: true });
+    expect(await api.shell.openExternal({ url: 'file:///etc/passwd' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(mock.shell.openedExternal).toEqual(['https://pve.example.org:8006/']);
     mock.ipcRenderer.__setSenderFrame({ url: 'http://10.20.0.2:40001/', top: false });
     expect(await api.app.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     mock.ipcRenderer.__setSenderFrame({ url: 'https://evil.example/', top: true });

@@ -19,6 +19,7 @@ export function dumpDatabase(db: Database.Database): string {
     user_version: db.pragma('user_version', { simple: true }),
     schema: db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name').all(),
   };
-  for (const name of tables) dump[name] = db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+  // Rows sorted by their JSON: works for WITHOUT ROWID tables too, and ignores physical order.
+  for (const name of tables) dump[name] = db.prepare(`SELECT * FROM "${name}"`).all().map((r) => JSON.stringify(r)).sort();
   return JSON.stringify(dump);
 }

@@ -38,11 +38,12 @@ export const migration001: Migration = {
     );
     CREATE UNIQUE INDEX apps_node_vmid ON apps (node, vmid) WHERE vmid IS NOT NULL;
 
+    -- WITHOUT ROWID keyed by app_id (one pair per app): one b-tree fewer to write on every allocation.
     CREATE TABLE port_assignments (
-      app_id         TEXT NOT NULL UNIQUE REFERENCES apps (id) ON DELETE RESTRICT,
+      app_id         TEXT NOT NULL PRIMARY KEY REFERENCES apps (id) ON DELETE RESTRICT,
       public_port    INTEGER NOT NULL UNIQUE CHECK (public_port BETWEEN 1 AND 65535),
       internal_port  INTEGER NOT NULL UNIQUE CHECK (internal_port BETWEEN 1 AND 65535),
       assigned_at    TEXT NOT NULL
-    );
+    ) WITHOUT ROWID;
   `,
 };

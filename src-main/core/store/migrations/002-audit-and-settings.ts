@@ -6,15 +6,16 @@ export const migration002: Migration = {
   version: 2,
   name: 'audit-and-settings',
   up: `
+    -- No AUTOINCREMENT needed: rows are never deleted, so rowids are never reused, and every append
+    -- writes one page fewer (sqlite_sequence).
     CREATE TABLE audit_log (
-      id       INTEGER PRIMARY KEY AUTOINCREMENT,
+      id       INTEGER PRIMARY KEY,
       at       TEXT NOT NULL,
       actor    TEXT NOT NULL,
       action   TEXT NOT NULL,
       target   TEXT,
       details  TEXT NOT NULL DEFAULT 'null' CHECK (json_valid(details))
     );
-    CREATE INDEX audit_log_target ON audit_log (target);
 
     CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be updated'); END;

@@ -25,6 +25,7 @@ import {
   validateSshKeys,
 } from './lxc-config';
 import { startGuest, stopGuest } from './lxc-status-routes';
+import { snapshotConfig } from './snapshot-routes';
 import { printDiskSize, printProps } from './prop-string';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 import { assertSpace } from './storage-routes';
@@ -197,7 +198,7 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     if (snapname !== undefined) {
       const snap = ct.snapshots.get(String(snapname));
       if (!snap) throw new PveHttpError(500, `snapshot '${snapname}' does not exist`);
-      return { ...snap.config, digest: configDigest(ct) };
+      return { ...snapshotConfig(snap), digest: configDigest(ct) };
     }
     return { ...ct.config, digest: configDigest(ct) };
   });

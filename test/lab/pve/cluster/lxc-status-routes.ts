@@ -3,7 +3,7 @@
 // config `lock` check and the actual start happen inside the worker task.
 import type { TaskLog } from '../types';
 import { PveHttpError, type RouteTable } from '../types';
-import { type Container, type NodeState, checkLock, getContainer, lockFileError } from './cluster-state';
+import { type Container, type NodeState, getContainer, lockFileError } from './cluster-state';
 import { guestStatusCurrent } from './guest-stats';
 import { containerSpec } from './lxc-config';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
@@ -49,6 +49,10 @@ function reload(deps: ClusterDeps, node: string, vmid: number): Container {
 export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): void {
   const { state, faults } = deps;
   const onNode = nodeScoped(routes, deps);
+  const lockOf = (vmid: number) => {
+    const lock = state.containers.get(vmid)?.config.lock;
+    return lock === undefined || lock === 'mounted' ? undefined : String(lock);
+  };
   const running = (node: string, vmid: number) => {
     const ct = state.containers.get(vmid);
     return !!ct && ct.node === node && ct.running;
@@ -71,11 +75,14 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
     if (skiplock && !(ctx.identity.user === 'root@pam' && !ctx.identity.tokenId)) {
       throw new PveHttpError(400, 'Parameter verification failed.', { skiplock: 'Only root may use this option.' });
     }
+    // PVE's worker checks the config lock as soon as it starts: sample it when the task is accepted
+    let lockAtStart: string | undefined;
     return ctx.tasks.start({
       node: n.name, type: 'vzstart', id: String(vmid), identity: ctx.identity,
+      onStart: () => { lockAtStart = lockOf(vmid); },
       run: async (log) => {
         const ct = reload(deps, n.name, vmid);
-        if (!skiplock && ct.config.lock !== 'mounted') wrap(() => checkLock(ct));
+        if (!skiplock) wrap(() => checkLockValue(lockAtStart ?? lockOf(vmid)));
         if (ct.running) throw new Error(`CT ${vmid} already running`);
         await startGuest(deps, ct, log);
       },
@@ -88,11 +95,13 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
       if (!running(n.name, vmid)) throw new PveHttpError(500, `CT ${vmid} not running`);
       if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
       const skiplock = type === 'vzstop' && ctx.params.skiplock === 1;
+      let lockAtStart: string | undefined;
       return ctx.tasks.start({
         node: n.name, type, id: String(vmid), identity: ctx.identity,
+        onStart: () => { lockAtStart = lockOf(vmid); },
         run: async () => {
           const ct = reload(deps, n.name, vmid);
-          if (!skiplock && ct.config.lock !== 'mounted') wrap(() => checkLock(ct));
+          if (!skiplock) wrap(() => checkLockValue(lockAtStart ?? lockOf(vmid)));
           if (ct.running) await stopGuest(deps, ct);
         },
       });
@@ -114,6 +123,11 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
       },
     });
   });
+}
+
+/** check_lock on a sampled lock value. */
+function checkLockValue(lock: string | undefined): void {
+  if (lock !== undefined) throw new Error(`CT is locked (${lock})`);
 }
 
 /** Re-throw a PveHttpError as a plain task error (same text). */

@@ -1,7 +1,7 @@
 // Container snapshots (pve-container API2/LXC/Snapshot.pm + AbstractConfig snapshot_*): list with the pseudo
 // entry `current`, create/delete/rollback as tasks holding a config lock, per-snapshot config GET/PUT.
 import { PveHttpError, type RouteTable, type TaskLog } from '../types';
-import { type Container, type GuestConfig, configDigest, getContainer, lockFileError } from './cluster-state';
+import { type Container, type GuestConfig, type Snapshot, configDigest, getContainer, lockFileError } from './cluster-state';
 import { startGuest, stopGuest } from './lxc-status-routes';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 
@@ -9,6 +9,11 @@ import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 function snapshotCopy(config: GuestConfig): GuestConfig {
   const { lock: _l, parent: _p, ...rest } = config;
   return { ...rest };
+}
+
+/** A snapshot section as PVE stores it: the copied config plus description, snaptime and parent. */
+export function snapshotConfig(snap: Snapshot): GuestConfig {
+  return { ...snap.config, description: snap.description, snaptime: snap.snaptime, ...(snap.parent ? { parent: snap.parent } : {}) };
 }
 
 /** lvmthin rootfs supports snapshots, raw files on a dir storage do not (PVE: "snapshot feature is not available"). */
@@ -124,7 +129,7 @@ export function registerSnapshotRoutes(routes: RouteTable, deps: ClusterDeps): v
     const ct = getContainer(state, n.name, vmidOf(ctx));
     const snap = ct.snapshots.get(String(ctx.params.snapname));
     if (!snap) throw new PveHttpError(500, `snapshot '${ctx.params.snapname}' does not exist`);
-    return { ...snap.config, description: snap.description, snaptime: snap.snaptime, ...(snap.parent ? { parent: snap.parent } : {}) };
+    return snapshotConfig(snap);
   });
 
   onNode('PUT', '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', (ctx, n) => {

@@ -1,5 +1,5 @@
 // A small Node process the netns backend starts inside one of its namespaces (`ip netns exec NS node
-// ns-agent.mjs LABEL`). Node cannot open sockets in another network namespace, so anything that must listen
+// ns-agent-process.mjs LABEL`). Node cannot open sockets in another network namespace, so anything that must listen
 // there runs here. Commands arrive as JSON lines on stdin; each gets one JSON reply line on stdout. When stdin
 // closes (the backend exited or closed the lab) the agent exits, so it never outlives its lab.
 //   {"id":1,"op":"internet","host":"198.18.0.1","port":80}

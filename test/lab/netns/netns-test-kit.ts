@@ -1,0 +1,58 @@
+// Shared bits of the netns backend tests: container specs, running commands inside containers, skip guard.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LabContainerSpec, LabNetSpec } from '../backend';
+import type { ExecOptions, NetnsBackend } from './netns-backend';
+import { run, type RunResult } from './run';
+
+/** The netns backend needs Linux, root, and the tools; elsewhere its tests are skipped (the virtual one runs). */
+export const canRunNetns =
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  ['/usr/bin/bwrap', '/usr/sbin/dnsmasq', '/usr/bin/busybox', '/usr/bin/nsenter'].every((f) => fs.existsSync(f));
+
+export function mac(vmid: number, index: number): string {
+  const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
+  return `BC:24:11:${hex((vmid >> 8) & 0xff)}:${hex(vmid & 0xff)}:${hex(index)}`;
+}
+
+export function ctSpec(
+  vmid: number,
+  nets: (Omit<LabNetSpec, 'hwaddr' | 'name'> & { name?: string })[],
+  extra: Partial<LabContainerSpec> = {},
+  node = 'pve',
+): LabContainerSpec {
+  return {
+    node,
+    vmid,
+    hostname: `ct${vmid}`,
+    nets: nets.map((n) => ({ name: `eth${n.index}`, hwaddr: mac(vmid, n.index), ...n }) as LabNetSpec),
+    config: {},
+    ...extra,
+  };
+}
+
+export function execIn(
+  lab: NetnsBackend,
+  vmid: number,
+  argv: string[],
+  opts: ExecOptions & { timeoutMs?: number; node?: string } = {},
+): Promise<RunResult> {
+  const full = lab.containerExecArgv(opts.node ?? 'pve', vmid, argv, { env: opts.env, cwd: opts.cwd });
+  return run(full, { allowFail: true, timeoutMs: opts.timeoutMs ?? 10_000 });
+}
+
+/** `sh -c script` inside the container; throws with the output when it fails. */
+export async function shIn(lab: NetnsBackend, vmid: number, script: string, timeoutMs = 10_000): Promise<string> {
+  const r = await execIn(lab, vmid, ['/bin/sh', '-c', script], { timeoutMs });
+  if (r.code !== 0) throw new Error(`CT ${vmid}: '${script}' exited ${r.code}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** An empty userland dir (tests must not depend on the real lab userland), optionally with a lab-boot script. */
+export function makeUserland(labBoot?: string): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pxl-userland-'));
+  if (labBoot !== undefined) fs.writeFileSync(path.join(dir, 'lab-boot'), labBoot, { mode: 0o755 });
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

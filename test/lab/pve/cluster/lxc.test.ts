@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ALPINE_VOLID, type Lab, TOKEN, createParams, startLab, withTemplate } from './test-kit';
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDr6nzsqkkI8fJ5zvGz4Bx5t1qo3l9E0Wc7Xc0a4N7KQ lab@test';
+
+describe('LXC while a create task runs', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ taskSeconds: 0.3 });
+    await withTemplate(lab);
+  });
+  afterAll(() => lab?.close());
+
+  it('shows lock: create from the moment the UPID is returned and refuses other operations', async () => {
+    const upid = await lab.api('POST', '/nodes/pve/lxc', createParams(100, { password: 'secret123', 'ssh-public-keys': KEY }));
+    expect(upid).toMatch(/^UPID:pve:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:vzcreate:100:root@pam:$/);
+    expect(await lab.api('GET', '/nodes/pve/lxc/100/config')).toEqual({ lock: 'create', digest: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(await lab.api('GET', '/nodes/pve/lxc/100/status/current')).toMatchObject({ status: 'stopped', lock: 'create', vmid: 100 });
+    expect((await lab.api('GET', '/nodes/pve/lxc'))[0]).toMatchObject({ vmid: 100, lock: 'create' });
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 1024 })).toMatchObject({ status: 500, message: 'CT is locked (create)' });
+    expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: 'CT is locked (create)' });
+    const start = await lab.api('POST', '/nodes/pve/lxc/100/status/start');
+    expect(await lab.emu.waitTask(upid)).toBe('OK');
+    expect(await lab.emu.waitTask(start)).toBe('CT is locked (create)');
+    const cfg = await lab.api('GET', '/nodes/pve/lxc/100/config');
+    expect(cfg.lock).toBeUndefined();
+    expect(JSON.stringify(cfg)).not.toContain('secret123');
+    expect(cfg).not.toHaveProperty('ssh-public-keys');
+  });
+});
+
+describe('LXC lifecycle', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+    await withTemplate(lab);
+  });
+  afterAll(() => lab?.close());
+
+  it('creates a container with PVE-shaped config', async () => {
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(100, {
+      memory: 1024, swap: 256, cores: 2, features: 'nesting=1', onboot: 1, nameserver: '10.20.0.1', searchdomain: 'prox.local',
+      tags: 'proximity', description: 'an app', net1: 'name=eth1,bridge=vmbr0,ip=10.0.0.5/24,hwaddr=BC:24:11:00:00:01',
+    }))).toBe('OK');
+    const cfg = await lab.api('GET', '/nodes/pve/lxc/100/config');
+    expect(cfg).toMatchObject({
+      arch: 'amd64', hostname: 'ct100', memory: 1024, swap: 256, cores: 2, unprivileged: 1, features: 'nesting=1', onboot: 1,
+      ostype: 'alpine', rootfs: 'local-lvm:vm-100-disk-0,size=8G', nameserver: '10.20.0.1', searchdomain: 'prox.local', tags: 'proximity',
+      description: 'an app', net1: 'name=eth1,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,ip=10.0.0.5/24,type=veth',
+    });
+    expect(cfg.net0).toMatch(/^name=eth0,bridge=vmbr0,hwaddr=BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2},ip=dhcp,type=veth$/);
+  });
+
+  it('refuses a vmid collision, a missing template and a storage without rootdir', async () => {
+    expect(await lab.fail('POST', '/nodes/pve/lxc', createParams(100))).toMatchObject({ status: 500, message: "CT 100 already exists on node 'pve'" });
+    expect(await lab.fail('POST', '/nodes/pve/lxc', createParams(101, { ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst' })))
+      .toMatchObject({ status: 500, message: "can't find file 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst'" });
+    const { rootfs: _r, ...noRootfs } = createParams(101);
+    expect(await lab.fail('POST', '/nodes/pve/lxc', noRootfs))
+      .toMatchObject({ status: 400, errors: { storage: "storage 'local' does not support container directories" } });
+    expect(await lab.fail('POST', '/nodes/pve/lxc', createParams(101, { 'ssh-public-keys': 'not a key' })))
+      .toMatchObject({ status: 500, message: 'SSH public key validation error' });
+    expect(lab.state.containers.has(101)).toBe(false);
+  });
+
+  it('starts, reports addresses, stops, with PVE errors for wrong states', async () => {
+    expect(await lab.api('GET', '/nodes/pve/lxc/100/interfaces')).toBeNull();
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
+    expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/start')).toMatchObject({ status: 500, message: 'CT 100 already running' });
+    const st = await lab.api('GET', '/nodes/pve/lxc/100/status/current');
+    expect(st).toMatchObject({ status: 'running', vmid: 100, name: 'ct100', cpus: 2, maxmem: 1024 * 2 ** 20, maxdisk: 8 * 2 ** 30, ha: { managed: 0 } });
+    expect(st.mem).toBeGreaterThan(0);
+    const ifs = await lab.api('GET', '/nodes/pve/lxc/100/interfaces');
+    expect(ifs.map((i: any) => [i.name, i.inet])).toEqual([['lo', '127.0.0.1/8'], ['eth0', '198.18.0.100/24'], ['eth1', '10.0.0.5/24']]);
+    expect(ifs[2].hwaddr).toBe('bc:24:11:00:00:01');
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/reboot')).toBe('OK');
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/shutdown', { timeout: 10 })).toBe('OK');
+    expect(await lab.api('GET', '/nodes/pve/lxc/100/interfaces')).toBeNull();
+    expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/stop')).toMatchObject({ status: 500, message: 'CT 100 not running' });
+    expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/shutdown')).toMatchObject({ message: 'CT 100 not running' });
+    expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/reboot')).toMatchObject({ message: 'VM 100 not running' });
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/stop')).toBe('OK');
+    expect(lab.backend.isRunning('pve', 100)).toBe(false);
+  });
+
+  it('fails the config-file lock like PVE when another worker holds it', async () => {
+    lab.emu.faults.holdGuestLock(100);
+    try {
+      const e = await lab.fail('POST', '/nodes/pve/lxc/100/status/start');
+      expect(e).toMatchObject({ status: 500, message: "can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout" });
+      expect((await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 2048 })).message).toMatch(/^can't lock file/);
+    } finally {
+      lab.emu.faults.releaseGuestLock(100);
+    }
+  });
+
+  it('updates the config with digest and delete, refusing a stale digest', async () => {
+    const { digest } = await lab.api('GET', '/nodes/pve/lxc/100/config');
+    expect(await lab.api('PUT', '/nodes/pve/lxc/100/config', { memory: 2048, delete: 'description,tags', digest })).toBeNull();
+    const cfg = await lab.api('GET', '/nodes/pve/lxc/100/config');
+    expect(cfg.memory).toBe(2048);
+    expect(cfg).not.toHaveProperty('description');
+    expect(cfg).not.toHaveProperty('tags');
+    expect(cfg.digest).not.toBe(digest);
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 512, digest }))
+      .toMatchObject({ status: 500, message: 'detected modified configuration - file changed by other user? Try again.' });
+    // a changed net0 keeps its MAC unless one is given
+    const before = String(cfg.net0).match(/hwaddr=([^,]+)/)![1];
+    await lab.api('PUT', '/nodes/pve/lxc/100/config', { net0: 'name=eth0,bridge=vmbr0,ip=10.1.1.1/24' });
+    expect((await lab.api('GET', '/nodes/pve/lxc/100/config')).net0).toContain(`hwaddr=${before}`);
+  });
+
+  it('refuses feature flags other than nesting for an API token, allows them for a root@pam ticket', async () => {
+    const keyctl = await lab.fail('POST', '/nodes/pve/lxc', createParams(110, { features: 'keyctl=1,nesting=1' }), TOKEN);
+    expect(keyctl).toMatchObject({ status: 403, message: 'Permission check failed (changing feature flags (except nesting) is only allowed for root@pam)' });
+    const priv = await lab.fail('POST', '/nodes/pve/lxc', createParams(110, { features: 'nesting=1', unprivileged: 0 }), TOKEN);
+    expect(priv.message).toBe('Permission check failed (changing feature flags for privileged container is only allowed for root@pam)');
+    const upid = await lab.api('POST', '/nodes/pve/lxc', createParams(110, { features: 'nesting=1' }), TOKEN);
+    expect(upid).toContain(':vzcreate:110:root@pam!proximity:');
+    expect(await lab.emu.waitTask(upid)).toBe('OK');
+    expect((await lab.fail('PUT', '/nodes/pve/lxc/110/config', { features: 'nesting=1,keyctl=1' }, TOKEN)).status).toBe(403);
+    expect(await lab.api('PUT', '/nodes/pve/lxc/110/config', { features: 'nesting=1,keyctl=1' })).toBeNull();
+    expect((await lab.api('GET', '/nodes/pve/lxc/110/config')).features).toBe('keyctl=1,nesting=1');
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(111, { features: 'keyctl=1,nesting=1' }))).toBe('OK');
+  });
+
+  it('a failed create leaves no config and no disk behind', async () => {
+    const lvmBefore = (await lab.api('GET', '/nodes/pve/storage/local-lvm/status')).used;
+    lab.emu.faults.fillStorage('pve', 'local-lvm', true);
+    try {
+      expect(await lab.task('POST', '/nodes/pve/lxc', createParams(120)))
+        .toBe("unable to create CT 120 - unable to create image: not enough free space on storage 'local-lvm'");
+    } finally {
+      lab.emu.faults.fillStorage('pve', 'local-lvm', false);
+    }
+    lab.emu.faults.failNextTask('vzcreate', 'unable to create CT 121 - command failed');
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(121))).toBe('unable to create CT 121 - command failed');
+    // a disk bigger than the pool fails the same way
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(122, { rootfs: 'local-lvm:4000' }))).toMatch(/not enough free space/);
+    for (const id of [120, 121, 122]) {
+      expect((await lab.fail('GET', `/nodes/pve/lxc/${id}/config`)).message).toBe(`Configuration file 'nodes/pve/lxc/${id}.conf' does not exist`);
+    }
+    expect((await lab.api('GET', '/nodes/pve/storage/local-lvm/status')).used).toBe(lvmBefore);
+    expect(await lab.api('GET', '/cluster/nextid')).toBe('101');
+  });
+
+  it('starting on a bridge that is not up fails the task; create+start keeps the created CT', async () => {
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(130, { net0: 'name=eth0,bridge=vmbr9,ip=dhcp', start: 1 })))
+      .toBe("startup for container '130' failed");
+    expect(await lab.api('GET', '/nodes/pve/lxc/130/status/current')).toMatchObject({ status: 'stopped' });
+    const upid = await lab.api('POST', '/nodes/pve/lxc/130/status/start');
+    expect(await lab.emu.waitTask(upid)).toBe("startup for container '130' failed");
+    expect(lab.taskLog(upid)).toContain("bridge 'vmbr9' does not exist");
+  });
+
+  it('destroys: running needs force, missing guests answer 500', async () => {
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
+    expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: 'unable to destroy CT 100 - container is running' });
+    const upid = await lab.api('DELETE', '/nodes/pve/lxc/100', { force: 1, purge: 1, 'destroy-unreferenced-disks': 1 });
+    expect(await lab.emu.waitTask(upid)).toBe('OK');
+    expect(lab.taskLog(upid)).toContain('  Logical volume "vm-100-disk-0" successfully removed.');
+    expect(await lab.api('GET', '/nodes/pve/storage/local-lvm/content', { vmid: 100 })).toEqual([]);
+    const missing = "Configuration file 'nodes/pve/lxc/100.conf' does not exist";
+    expect(await lab.fail('GET', '/nodes/pve/lxc/100/config')).toMatchObject({ status: 500, message: missing });
+    expect(await lab.fail('GET', '/nodes/pve/lxc/100/status/current')).toMatchObject({ status: 500, message: missing });
+    expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: missing });
+    expect(await lab.fail('GET', '/nodes/pve/lxc/100/interfaces')).toMatchObject({ status: 500, message: missing });
+    expect(lab.state.containers.has(100)).toBe(false);
+    void ALPINE_VOLID;
+  });
+});
