@@ -40,15 +40,20 @@ function withCore<T>(fn: (core: CoreContext, ids: string[]) => T): T {
   }
 }
 
-/** What one would write first: try each port of the range with its own query until one is free. */
+/**
+ * What one would write first: try each port of the range with its own (prepared, indexed) query until one is
+ * free. Same transaction, insert and audit work as the product, so only the search differs.
+ */
 function naiveAllocate(core: CoreContext, appId: string): void {
   const h = core.db.handle;
+  const probes = {
+    public_port: h.prepare('SELECT 1 FROM port_assignments WHERE public_port = ?'),
+    internal_port: h.prepare('SELECT 1 FROM port_assignments WHERE internal_port = ?'),
+  };
   h.transaction(() => {
     const ranges = core.settings.getPortRanges();
-    const firstFree = (column: string, start: number, end: number) => {
-      for (let p = start; p <= end; p++) {
-        if (!h.prepare(`SELECT 1 FROM port_assignments WHERE ${column} = ?`).get(p)) return p;
-      }
+    const firstFree = (column: keyof typeof probes, start: number, end: number) => {
+      for (let p = start; p <= end; p++) if (!probes[column].get(p)) return p;
       throw new Error('exhausted');
     };
     const pub = firstFree('public_port', ranges.public.start, ranges.public.end);

@@ -19,7 +19,7 @@ describe.skipIf(!canRunNetns)('lab e2e: DHCP container over API + SSH', () => {
     expect((await e.sh('pveam list local')).stdout).toContain(ALPINE_VOLID);
 
     await e.task('POST', `/nodes/${e.node}/lxc`, {
-      vmid: '200', ostemplate: ALPINE_VOLID, hostname: 'dhcp-ct', net0: 'name=eth0,bridge=vmbr0,ip=dhcp', unprivileged: '1',
+      vmid: '200', ostemplate: ALPINE_VOLID, hostname: 'dhcp-ct', net0: 'name=eth0,bridge=vmbr0,ip=dhcp', unprivileged: '1', rootfs: 'local-lvm:1',
     });
     expect(await e.pct('list')).toMatch(/^200 +stopped +dhcp-ct/m);
     const stopped = await e.sh('pct exec 200 -- true');

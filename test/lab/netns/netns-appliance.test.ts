@@ -64,7 +64,8 @@ describe.skipIf(!canRunNetns)('netns backend: appliance preview (bridges, NAT, d
     );
     applianceIp = eth0.inet!.split('/')[0];
     const url = lab.subnet.internetUrl;
-    const fetchFromClient = () => execIn(lab, CLIENT, ['curl', '-sS', '--connect-timeout', '1', '-m', '2', url]);
+    const fetchFromClient = (seconds = '0.5') =>
+      execIn(lab, CLIENT, ['curl', '-sS', '--connect-timeout', seconds, '-m', seconds, url]);
 
     expect(await shIn(lab, APPLIANCE, 'cat /proc/sys/net/ipv4/ip_forward')).toBe('0\n');
     expect((await fetchFromClient()).code).not.toBe(0);
@@ -72,7 +73,7 @@ describe.skipIf(!canRunNetns)('netns backend: appliance preview (bridges, NAT, d
     // Forwarded but not translated: the upstream has no route back to 10.20.0.0/24.
     expect((await fetchFromClient()).code).not.toBe(0);
     await shIn(lab, APPLIANCE, 'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE');
-    const ok = await fetchFromClient();
+    const ok = await fetchFromClient('5');
     expect(ok.stdout).toBe(`lab-internet ok ${applianceIp}\n`);
     await shIn(lab, APPLIANCE, 'iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE');
     expect((await fetchFromClient()).code).not.toBe(0);

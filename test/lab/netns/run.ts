@@ -44,12 +44,21 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
       clearTimeout(timer);
       reject(err);
     });
-    child.on('close', (code, signal) => {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
       const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
       if (result.code !== 0 && !opts.allowFail) reject(new CommandError(argv, result));
       else resolve(result);
-    });
+    };
+    child.on('close', finish);
+    // A daemon started by the command may keep our stdout/stderr pipes open for ever: once the command itself
+    // has exited, give the pipes a moment to drain and then stop waiting for them.
+    child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), 200));
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });

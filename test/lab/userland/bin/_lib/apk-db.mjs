@@ -1,13 +1,17 @@
-// The installed-package database (/lib/apk/db/installed, apk's own P:/V: record format) and /etc/apk/world.
+// The installed-package database (/etc/apk/installed in the lab, apk's own P:/V: record format) and /etc/apk/world.
 import { BASE, CATALOG, baseServiceFiles } from './apk-catalog.mjs';
-import { exists, readText, writeText } from './fsroot.mjs';
+import { exists, mkdirp, readText, writeText } from './fsroot.mjs';
 
-const DB = '/lib/apk/db/installed';
+// apk keeps this in /lib/apk/db/installed; /lib is the host's read-only /usr/lib in lab containers
+const DB = '/etc/apk/installed';
 const WORLD = '/etc/apk/world';
 
 /** A fresh container has only the base system; set it up on first use. */
 export function ensureBase() {
   if (exists(DB) && exists(WORLD)) return;
+  // directories alpine-baselayout ships (pct push does not create parent directories)
+  for (const d of ['/etc/apk', '/etc/conf.d', '/etc/init.d', '/etc/local.d', '/etc/sysctl.d', '/etc/network', '/etc/runlevels/sysinit',
+    '/etc/runlevels/boot', '/etc/runlevels/default', '/etc/runlevels/shutdown', '/var/lib/misc', '/var/log', '/run/openrc']) mkdirp(d);
   writeText(WORLD, 'alpine-base\n');
   writeDb(new Map(Object.entries(BASE)));
   for (const f of baseServiceFiles()) if (!exists(f.path)) writeText(f.path, f.text, f.mode);

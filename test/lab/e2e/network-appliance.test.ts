@@ -1,0 +1,143 @@
+// Acceptance (b): a network appliance built BY HAND through the API and pct only, as Proximity will automate
+// it: an isolated bridge, a two-NIC container running the real dnsmasq (DHCP/DNS for .prox.local), Caddy
+// (public port with the app's headers, canvas port without frame-busting headers) and iptables NAT; then an
+// app container on the isolated bridge that gets a lease, resolves names, runs a compose app (docker
+// stand-in), is reachable from the host through Caddy, and reaches the upstream only while NAT is on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALPINE, ALPINE_VOLID, apiInet, canRunNetns, startE2eLab, until, type E2eLab } from './lab-fixture';
+
+const LAN = 'proxlan';
+const APPLIANCE = 300;
+const APP = 301;
+
+const DNSMASQ_CONF = `# Proximity network appliance
+interface=eth1
+bind-interfaces
+dhcp-range=10.20.0.100,10.20.0.250,255.255.255.0,12h
+domain=prox.local
+local=/prox.local/
+expand-hosts
+dhcp-option=option:router,10.20.0.1
+dhcp-option=option:dns-server,10.20.0.1
+dhcp-authoritative
+`;
+
+const caddyfile = (app: string) => `{
+	admin localhost:2019
+	auto_https off
+}
+
+:30001 {
+	reverse_proxy ${app}:8080
+}
+
+:40001 {
+	reverse_proxy ${app}:8080 {
+		header_down -X-Frame-Options
+		header_down -Content-Security-Policy
+	}
+}
+`;
+
+const COMPOSE = `name: whoami
+services:
+  web:
+    image: ghcr.io/example/whoami:1.0
+    ports:
+      - "8080:80"
+    restart: unless-stopped
+`;
+
+async function get(url: string): Promise<Response> {
+  return fetch(url, { signal: AbortSignal.timeout(3000) });
+}
+
+describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
+  let e: E2eLab;
+  beforeAll(async () => {
+    e = await startE2eLab();
+    expect((await e.sh(`pveam download local ${ALPINE}`, { timeoutMs: 30_000 })).code).toBe(0);
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('builds the appliance, serves an app through Caddy and NATs it to the upstream', async () => {
+    const n = e.node;
+    // PVE's `pve-iface` format has no '-': the architecture's "proximity-lan" is not a valid bridge name
+    await expect(e.api('POST', `/nodes/${n}/network`, { iface: 'proximity-lan', type: 'bridge' })).rejects.toMatchObject({ status: 400 });
+    await e.api('POST', `/nodes/${n}/network`, { iface: LAN, type: 'bridge', autostart: '1', comments: 'Proximity LAN' });
+    await e.task('PUT', `/nodes/${n}/network`);
+
+    // ---- the appliance ----------------------------------------------------------------------------------
+    await e.task('POST', `/nodes/${n}/lxc`, {
+      vmid: String(APPLIANCE), ostemplate: ALPINE_VOLID, hostname: 'proximity-appliance', unprivileged: '1', rootfs: 'local-lvm:1',
+      net0: 'name=eth0,bridge=vmbr0,ip=dhcp', net1: `name=eth1,bridge=${LAN},ip=10.20.0.1/24`,
+    });
+    await e.pct('start', String(APPLIANCE));
+    const wan = (await until('the appliance lease on vmbr0', () => apiInet(e, APPLIANCE, 'eth0'))).split('/')[0]!;
+    expect(await apiInet(e, APPLIANCE, 'eth1')).toBe('10.20.0.1/24');
+
+    const apk = await e.pct('exec', String(APPLIANCE), '--', 'apk', 'add', 'dnsmasq', 'caddy', 'iptables');
+    expect(apk).toMatch(/Installing dnsmasq \(/);
+    await e.push(APPLIANCE, '/etc/dnsmasq.conf', DNSMASQ_CONF, '0644');
+    await e.push(APPLIANCE, '/etc/sysctl.d/99-proximity.conf', 'net.ipv4.ip_forward = 1\n');
+    expect(await e.pct('exec', String(APPLIANCE), '--', 'rc-service', 'sysctl', 'start')).toContain('[ ok ]');
+    expect((await e.pct('exec', String(APPLIANCE), '--', 'cat', '/proc/sys/net/ipv4/ip_forward')).trim()).toBe('1');
+    await e.pct('exec', String(APPLIANCE), '--', 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'eth0', '-j', 'MASQUERADE');
+    expect(await e.pct('exec', String(APPLIANCE), '--', 'rc-service', 'dnsmasq', 'start')).toBe(' * Starting dnsmasq ... [ ok ]\n');
+    expect(await e.pct('exec', String(APPLIANCE), '--', 'rc-service', 'dnsmasq', 'status')).toBe(' * status: started\n');
+
+    // ---- the app container on the isolated bridge --------------------------------------------------------
+    await e.task('POST', `/nodes/${n}/lxc`, {
+      vmid: String(APP), ostemplate: ALPINE_VOLID, hostname: 'whoami', unprivileged: '1', rootfs: 'local-lvm:1', net0: `name=eth0,bridge=${LAN},ip=dhcp`,
+    });
+    await e.pct('start', String(APP));
+    const appAddr = (await until('the app lease from the appliance', () => apiInet(e, APP, 'eth0'))).split('/')[0]!;
+    const last = Number(appAddr.split('.')[3]);
+    expect(appAddr.startsWith('10.20.0.')).toBe(true);
+    expect(last >= 100 && last <= 250).toBe(true);
+    const hosts = await until('whoami.prox.local in the appliance DNS', async () => {
+      const r = await e.sh(`pct exec ${APP} -- getent hosts whoami.prox.local`);
+      return r.code === 0 ? r.stdout : null;
+    }, 10_000);
+    expect(hosts.split(/\s+/)[0]).toBe(appAddr);
+
+    // docker is not there before apk installs it
+    expect((await e.sh(`pct exec ${APP} -- docker --version`)).code).toBe(127);
+    await e.pct('exec', String(APP), '--', 'apk', 'add', 'docker', 'docker-cli-compose');
+    await e.pct('exec', String(APP), '--', 'rc-update', 'add', 'docker', 'default');
+    await e.pct('exec', String(APP), '--', 'rc-service', 'docker', 'start');
+    await e.pct('exec', String(APP), '--', 'mkdir', '-p', '/opt/whoami');
+    await e.push(APP, '/opt/whoami/compose.yaml', COMPOSE);
+    const up = await e.sh(`pct exec ${APP} -- docker compose -f /opt/whoami/compose.yaml up -d`, { timeoutMs: 20_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(await e.pct('exec', String(APP), '--', 'docker', 'compose', '-f', '/opt/whoami/compose.yaml', 'ps')).toContain('0.0.0.0:8080->80/tcp');
+
+    // ---- Caddy: public port keeps the app's headers, canvas port strips the frame-busting ones -----------
+    await e.push(APPLIANCE, '/etc/caddy/Caddyfile', caddyfile(appAddr));
+    const caddy = await e.sh(`pct exec ${APPLIANCE} -- rc-service caddy start`, { timeoutMs: 30_000 });
+    expect(caddy.stdout + caddy.stderr).toContain('[ ok ]');
+
+    const pub = await until('Caddy on :30001', () => get(`http://${wan}:30001/`).catch(() => null));
+    expect(pub.status).toBe(200);
+    expect(pub.headers.get('x-frame-options')).toBe('DENY');
+    expect(pub.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(await pub.text()).toContain('ghcr.io/example/whoami:1.0');
+    const canvas = await get(`http://${wan}:40001/login`);
+    expect(canvas.status).toBe(200);
+    expect(canvas.headers.get('x-frame-options')).toBeNull();
+    expect(canvas.headers.get('content-security-policy')).toBeNull();
+    expect(canvas.headers.get('set-cookie')).toMatch(/^lab_session=/);
+
+    // ---- NAT: the app reaches the upstream only while MASQUERADE is on ------------------------------------
+    const internet = e.backend.subnet.internetUrl;
+    const curl = (timeout: string) => e.sh(`pct exec ${APP} -- curl -s -o /dev/null -m ${timeout} -w '%{http_code}' ${internet}`);
+    const withNat = await curl('3');
+    expect([withNat.code, withNat.stdout]).toEqual([0, '200']);
+    await e.pct('exec', String(APPLIANCE), '--', 'iptables', '-t', 'nat', '-D', 'POSTROUTING', '-o', 'eth0', '-j', 'MASQUERADE');
+    const withoutNat = await curl('1');
+    expect(withoutNat.code).not.toBe(0);
+    expect(withoutNat.stdout).toBe('000');
+  });
+});
