@@ -9,13 +9,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import type { BrowserWindow } from 'electron';
+import type { Navigation } from '../src-preload/contract/schemas';
 import { openCore } from './core/core-context';
 import type { CoreContext } from './core/core-context';
 import { resolveDataDir } from './core/data-dir';
 import { EventHub, bindElectronIpc, createDispatcher, createHandlers, createOriginPolicy, publishCoreSnapshots } from './ipc';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './platform/app-origin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './platform/app-protocol';
-import { createUnavailableAppActions } from './platform/app-actions';
+import { createNavigationActions, createUnavailableAppActions } from './platform/app-actions';
 import { CanvasOrigins } from './platform/canvas-origins';
 import { buildContentSecurityPolicy } from './platform/content-security-policy';
 import { createMainWindow, focusWindow } from './platform/main-window';
@@ -79,7 +80,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
 
   const secretStorage = describeSecretStorage(safeStorage);
   if (secretStorage.warning) {
-    // Visible now as a desktop notification; the renderer can show it once the contract carries it.
+    // A desktop notification now; the renderer also shows it (app.getInfo carries it) until acknowledged.
     log(`[secrets] WARNING (${secretStorage.backend}): ${secretStorage.warning}`);
     notifyDesktop('Proximity: secrets are not protected by a keyring', secretStorage.warning, log);
   }
@@ -98,6 +99,11 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     core,
     runtime: 'electron',
     appName: app.getName(),
+    secretStorage: {
+      backend: secretStorage.backend,
+      encrypted: secretStorage.available && !secretStorage.weak,
+      warning: secretStorage.warning,
+    },
     // The contract already limits this to http(s); checked again here so no other path can reach the OS.
     openExternal: async (url) => {
       if (!isSafeExternalUrl(url)) throw new ProximityError('VALIDATION', 'Only http(s) links can be opened.');
@@ -109,8 +115,12 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   const unbindIpc = bindElectronIpc(ipcMain, dispatcher, hub); // before the window loads
   publishCoreSnapshots(hub, core);
 
-  const openWindow = () => {
+  /** Shows the window, creating it if needed. `navigation`: the view a tray action just sent it to. */
+  const openWindow = (navigation?: Navigation) => {
     if (!mainWindow || mainWindow.isDestroyed()) {
+      // A new window is replayed the latest `ui.navigate`; that is only wanted when this call asked for it,
+      // not when the operator merely reopens the window after having moved on.
+      if (!navigation) hub.forget('ui.navigate');
       mainWindow = createMainWindow({
         preloadPath: paths.preload,
         entryUrl: devServerUrl ?? APP_ENTRY_URL,
@@ -125,17 +135,17 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
 
   const appNames = new Map<string, string>();
   const appActions = createUnavailableAppActions((title, body) => notifyDesktop(title, body, log), (id) => appNames.get(id) ?? id);
+  const navigate = createNavigationActions((n) => hub.publish('ui.navigate', n), openWindow, log);
   const infrastructure = { status: 'unknown' as const, canvasHost: null };
   let tray: ProximityTray | null = null;
   try {
     tray = createTray(
       paths.trayIcon,
       {
-        openWindow,
-        // The renderer has no "navigate" event yet: bring the window up so the operator lands in the app.
-        openCanvas: openWindow,
-        deployApp: openWindow,
-        showInfrastructure: openWindow,
+        openWindow: () => openWindow(),
+        openCanvas: navigate.openCanvas,
+        deployApp: navigate.deployApp,
+        showInfrastructure: navigate.showInfrastructure,
         startApp: (id) => void appActions.start(id),
         stopApp: (id) => void appActions.stop(id),
         restartApp: (id) => void appActions.restart(id),
@@ -175,7 +185,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   app.on('window-all-closed', () => {
     if (!tray) app.quit();
   });
-  app.on('activate', openWindow); // macOS dock click
+  app.on('activate', () => openWindow()); // macOS dock click
   app.on('will-quit', shutdown);
 
   openWindow();

@@ -35,6 +35,14 @@ export class EventHub {
     return this.latestByEvent.get(event) as EventPayload<E> | undefined;
   }
 
+  /**
+   * Drops the latest payload of `event`, so it is no longer replayed to new subscribers (e.g. a navigation
+   * request that a window already acted on must not send a freshly opened window there again).
+   */
+  forget(event: EventName): void {
+    this.latestByEvent.delete(event);
+  }
+
   /** Starts delivering `event` to `sink` and immediately replays the latest snapshot. */
   subscribe(sink: EventSink, event: EventName): Unsubscribe {
     let sinks = this.sinksByEvent.get(event);

@@ -1,6 +1,6 @@
 import type { ChannelOutput, ParsedChannelInput } from '../../src-preload/contract/channels';
 import type { ChannelName } from '../../src-preload/contract/names';
-import type { Runtime } from '../../src-preload/contract/schemas';
+import type { Runtime, SecretStorageInfo } from '../../src-preload/contract/schemas';
 import type { SenderInfo } from './sender-policy';
 
 /** What a handler knows about the call besides its (already validated) input. */
@@ -89,6 +89,8 @@ export interface HandlerDeps {
   appName: string;
   /** `process.platform` in production; injectable for tests. */
   platform?: string;
+  /** Where secrets are kept (`app.getInfo`); Electron derives it from safeStorage. Absent/null: none kept here. */
+  secretStorage?: SecretStorageInfo | null;
   /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
   openExternal(url: string): Promise<void>;
   /** Called after a handler changed state that an event reports, so subscribers get a fresh snapshot. */

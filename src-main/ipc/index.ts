@@ -5,6 +5,7 @@
  *   const hub = new EventHub();
  *   const handlers = createHandlers({
  *     core, runtime: 'electron', appName: app.getName(),
+ *     secretStorage: { backend, encrypted, warning },              // from safeStorage; app.getInfo reports it
  *     openExternal: (url) => shell.openExternal(url),
  *     onStateChanged: (what) => publishCoreSnapshots(hub, core, what),
  *   });
@@ -13,6 +14,7 @@
  *   });
  *   const unbind = bindElectronIpc(ipcMain, dispatcher, hub);   // before the first window loads
  *   publishCoreSnapshots(hub, core);                             // initial snapshots, replayed on subscribe
+ *   hub.publish('ui.navigate', { view: 'deploy' });               // main sends the UI to a view (tray menu)
  *   ... on quit: unbind(); core.close();
  *
  * The `npm run web` bridge (`src-main/web-bridge/`) builds the same handlers and dispatcher.

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ProximityError } from '../core/errors';
 import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../src-preload/contract/bridge-protocol';
 import type { BridgeServerMessage } from '../../src-preload/contract/bridge-protocol';
+import type { SecretStorageInfo } from '../../src-preload/contract/schemas';
 import { isEventName } from '../../src-preload/contract/names';
 import { publishCoreSnapshots } from '../ipc/core-snapshots';
 import { createDispatcher } from '../ipc/dispatcher';
@@ -26,6 +27,11 @@ export interface WebBridgeOptions {
   /** 0 or absent: a random free port. */
   port?: number;
   appName?: string;
+  /**
+   * What `app.getInfo` reports as `secretStorage`. The bridge has no safeStorage and keeps no secrets, so the
+   * default is null; tests inject a status (e.g. a weak `basic_text` backend) to exercise the UI's warning.
+   */
+  secretStorage?: SecretStorageInfo | null;
   /** A browser tab cannot ask the Node process to open another browser; override to allow it. */
   openExternal?: (url: string) => Promise<void>;
   logger?: { error(message: string, error?: unknown): void; warn?(message: string): void; info?(message: string): void };
@@ -64,6 +70,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     core: options.core,
     runtime: 'web-bridge',
     appName: options.appName ?? 'Proximity',
+    secretStorage: options.secretStorage ?? null,
     openExternal:
       options.openExternal ??
       (async () => {

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import type { EventName } from './names';
-import { appSummarySchema, storeStatusSchema } from './schemas';
+import { appSummarySchema, navigationSchema, storeStatusSchema } from './schemas';
 
 /**
  * Events main pushes to the renderer. Each carries a full snapshot (not a diff), so a renderer that
  * subscribes late, or misses one, is correct after the next event; main replays the latest on subscribe.
+ * Adding one: its name in `EVENT_NAMES` (names.ts), its payload schema here; the preload, the web-bridge client
+ * and `DesktopApi` (`on<Area><What>`) pick it up from those two lists.
  */
 export const events = {
   'apps.changed': { payload: z.array(appSummarySchema) },
   'store.statusChanged': { payload: storeStatusSchema },
+  // "Show this screen" (tray menu actions). The latest request is replayed like any snapshot, so a window
+  // the tray action had to open first still lands on the requested view.
+  'ui.navigate': { payload: navigationSchema },
 } satisfies Record<EventName, { payload: z.ZodType }>;
 
 export type Events = typeof events;

@@ -19,7 +19,7 @@ export const CHANNEL_NAMES = [
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['apps.changed', 'store.statusChanged'] as const;
+export const EVENT_NAMES = ['apps.changed', 'store.statusChanged', 'ui.navigate'] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -9,6 +9,21 @@ import { z } from 'zod';
 export const runtimeSchema = z.enum(['electron', 'web-bridge']);
 export type Runtime = z.infer<typeof runtimeSchema>;
 
+/**
+ * Where saved secrets (API tokens, SSH keys) are protected. `encrypted: false` means they are at best
+ * obfuscated (Linux without a keyring falls back to Chromium's `basic_text`) or cannot be stored at all;
+ * `warning` then says what the operator should do, and the UI must show it.
+ */
+export const secretStorageSchema = z
+  .object({
+    // 'os' (macOS keychain / Windows DPAPI), or the Linux backend: 'gnome_libsecret', 'kwallet6', 'basic_text', ...
+    backend: z.string(),
+    encrypted: z.boolean(),
+    warning: z.string().nullable(),
+  })
+  .strict();
+export type SecretStorageInfo = z.infer<typeof secretStorageSchema>;
+
 export const appInfoSchema = z
   .object({
     name: z.string(),
@@ -16,6 +31,8 @@ export const appInfoSchema = z
     platform: z.string(),
     runtime: runtimeSchema,
     dataDir: z.string(),
+    // null where this runtime keeps no secrets (the `npm run web` bridge has no safeStorage).
+    secretStorage: secretStorageSchema.nullable(),
   })
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;
@@ -88,6 +105,20 @@ export const auditEntrySchema = z
   })
   .strict();
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** The screens main can send the operator to (tray menu, later notifications). */
+export const viewSchema = z.enum(['system', 'deploy', 'canvas', 'infrastructure']);
+export type View = z.infer<typeof viewSchema>;
+
+/** Where the UI should go. `canvas` shows one app, so it needs `appId`; the other views take none. */
+export const navigationSchema = z
+  .object({ view: viewSchema, appId: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((n) => (n.view === 'canvas') === (n.appId !== undefined), {
+    message: 'appId is required for the canvas view and not allowed for the others',
+    path: ['appId'],
+  });
+export type Navigation = z.infer<typeof navigationSchema>;
 
 /** Only web pages may be opened outside the app: never file:, javascript:, custom schemes or credentials. */
 export const externalUrlSchema = z

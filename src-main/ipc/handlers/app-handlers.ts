@@ -8,6 +8,7 @@ export function createAppHandlers(deps: HandlerDeps): Pick<Handlers, 'app.getInf
       platform: deps.platform ?? process.platform,
       runtime: deps.runtime,
       dataDir: deps.core.dataDir,
+      secretStorage: deps.secretStorage ?? null,
     }),
   };
 }

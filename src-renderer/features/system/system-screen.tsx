@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import type { SecretStorageInfo } from '../../../src-preload/contract/schemas';
 import { ErrorBanner } from './error-banner';
 import { useSystemStore } from './system-store';
 
@@ -29,6 +30,12 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
           <Field label="Runtime" testId="system-runtime" value={info?.runtime} />
           <Field label="Platform" testId="system-platform" value={info?.platform} />
           <Field label="Data folder" testId="system-data-dir" value={info?.dataDir} mono />
+          <Field
+            label="Secret storage"
+            testId="system-secret-storage"
+            value={info ? describeSecretStorage(info.secretStorage) : undefined}
+            tone={info?.secretStorage ? (info.secretStorage.encrypted ? 'good' : 'bad') : undefined}
+          />
         </Card>
 
         <Card title="Database">
@@ -88,6 +95,11 @@ function Field(props: { label: string; value: string | undefined; testId: string
       </dd>
     </div>
   );
+}
+
+function describeSecretStorage(s: SecretStorageInfo | null): string {
+  if (!s) return 'none (this runtime keeps no secrets)';
+  return `${s.backend}, ${s.encrypted ? 'encrypted' : 'NOT encrypted'}`;
 }
 
 function formatBytes(n: number): string {

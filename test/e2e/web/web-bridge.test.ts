@@ -73,6 +73,9 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       expect(await page.getByTestId('system-journal-mode').textContent()).toBe('wal');
       expect(await page.getByTestId('system-public-range').textContent()).toBe('30000–30999');
       expect(await page.getByTestId('system-internal-range').textContent()).toBe('40000–40999');
+      // The bridge keeps no secrets: it says so, and there is nothing to warn about.
+      expect(await page.getByTestId('system-secret-storage').textContent()).toMatch(/^none/);
+      expect(await page.getByTestId('secret-storage-warning').count()).toBe(0);
       // The token left the address bar (it lives in sessionStorage for this tab only).
       expect(page.url()).not.toContain(bridge.token);
       expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('proximity.bridgeToken'))).toBe(bridge.token);
@@ -121,6 +124,39 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     } finally {
       await page.close();
       await broken.close();
+    }
+  });
+
+  it('warns about unencrypted secrets until acknowledged, and follows ui.navigate from main', async () => {
+    const secretStorage = { backend: 'basic_text', encrypted: false, warning: 'No system keyring was found, so saved secrets are only obfuscated.' };
+    const weak = await startWebBridge({ core, staticDir, secretStorage, logger: { error: console.error, warn: () => {} } });
+    const page = await browser.newPage();
+    try {
+      await page.goto(weak.url);
+      const banner = page.getByTestId('secret-storage-warning');
+      await expect.poll(() => banner.getAttribute('data-backend'), { timeout: 15_000 }).toBe('basic_text');
+      expect(await banner.textContent()).toContain('only obfuscated');
+      expect(await page.getByTestId('system-secret-storage').textContent()).toBe('basic_text, NOT encrypted');
+
+      // Main (the tray, in Electron) sends the UI elsewhere; the banner stays on every screen until acknowledged.
+      weak.hub.publish('ui.navigate', { view: 'deploy' });
+      const title = page.getByTestId('screen-title');
+      await expect.poll(() => title.textContent(), { timeout: 10_000 }).toBe('Deploy an app');
+      expect(await page.getByTestId('coming-later').textContent()).toContain('Coming in a later release');
+      expect(await banner.count()).toBe(1);
+      weak.hub.publish('ui.navigate', { view: 'canvas', appId });
+      await expect.poll(() => title.textContent(), { timeout: 10_000 }).toBe('Canvas: Who am I');
+
+      await page.getByTestId('secret-storage-acknowledge').click();
+      await expect.poll(() => banner.count()).toBe(0);
+      await page.getByTestId('nav-infrastructure').click();
+      expect(await title.textContent()).toBe('Infrastructure');
+      await page.getByTestId('nav-system').click();
+      await expect.poll(() => page.getByTestId('system-version').textContent()).toBe(pkg.version);
+      expect(await banner.count()).toBe(0);
+    } finally {
+      await page.close();
+      await weak.close();
     }
   });
 

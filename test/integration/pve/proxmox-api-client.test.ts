@@ -2,8 +2,8 @@
 // fingerprint, drives the emulator (virtual backend) through a whole container lifecycle, with a ticket and
 // with an API token; a wrong pin is refused; PVE's 400 parameter errors come back with the right `errors` key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findProximityError, probeFingerprint } from '../../../src-main/core/pve/pinned-fetch';
-import { createPveConnection, createPveClient, type PveConnection } from '../../../src-main/core/pve/pve-client';
+import { findProximityError, normalizeFingerprint, probeFingerprint } from '../../../src-main/core/pve/pinned-fetch';
+import { createPveConnection, createPveClient, toPveProximityError, type PveConnection } from '../../../src-main/core/pve/pve-client';
 import { createBackend } from '../../lab/backends';
 import { createEmulator, type Emulator } from '../../lab/pve/emulator';
 import { validateRecordedRequest } from '../../lab/pve/schema';
@@ -43,6 +43,14 @@ async function waitTask(api: any, upid: string): Promise<string> {
 }
 
 describe('TLS pinning', () => {
+  it('normalises fingerprints to the PVE form and rejects anything that is not a SHA-256', () => {
+    const canonical = emu.fingerprint;
+    expect(normalizeFingerprint(canonical.toLowerCase())).toBe(canonical);
+    expect(normalizeFingerprint(canonical.replace(/:/g, ''))).toBe(canonical);
+    expect(() => normalizeFingerprint('AB:CD')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => normalizeFingerprint(`${canonical}:00`)).toThrow(/SHA-256/);
+  });
+
   it('probes the fingerprint without a request, and the pinned client accepts only that certificate', async () => {
     expect(await probeFingerprint(emu.host, emu.port)).toBe(emu.fingerprint);
     const before = emu.requests.length;
@@ -157,5 +165,59 @@ describe('parameter verification through the client', () => {
     expect(http.length).toBeGreaterThan(20);
     const invalid = http.filter((r) => validateRecordedRequest(emu.schema, r).length > 0);
     expect(invalid.map((r) => r.status)).toEqual([400, 400, 400]);
+  });
+});
+
+describe('expired tickets with proxmox-api (what the product must handle)', () => {
+  it('pve-manager <= 8.4.16: proxmox-api logs in again by itself after tickets expired', async () => {
+    const old = await createEmulator({ backend: await createBackend('virtual'), taskSeconds: 0, pveVersion: '8.4.16' });
+    const c = createPveConnection({ host: old.host, port: old.port, fingerprint: old.fingerprint, auth: { username: old.user, password: old.password } });
+    try {
+      await c.api.version.$get();
+      old.faults.expireAllTickets();
+      expect((await c.api.version.$get()).version).toBe('8.4.16');
+      const logins = old.requests.filter((r) => r.path === '/api2/json/access/ticket' && r.status === 200);
+      expect(logins).toHaveLength(2);
+    } finally {
+      await c.close();
+      await old.close();
+    }
+  });
+
+  it('pve-manager >= 8.4.17: the call fails with 401 "Authentication failed!"; clearing engine.ticket recovers', async () => {
+    const c = connect('ticket');
+    await c.api.version.$get();
+    emu.faults.expireAllTickets();
+    await expect(c.api.version.$get()).rejects.toThrow(/return Error 401 Authentication failed!/);
+    c.engine.ticket = undefined;
+    expect((await c.api.version.$get()).version).toBe(emu.pveVersion);
+  });
+});
+
+describe('toPveProximityError', () => {
+  it('maps proxmox-api errors to stable codes with status, reason and errors', async () => {
+    const { api } = connect('token');
+    const bad = toPveProximityError(await api.nodes.$('pve').lxc.$post({ vmid: 301 } as any).catch((e: unknown) => e));
+    expect(bad).toMatchObject({ code: 'PVE_API_ERROR', details: { status: 400, reason: 'Parameter verification failed.', errors: { ostemplate: expect.any(String) } } });
+    expect(bad.message).toMatch(/^Proxmox VE answered 400 Parameter verification failed\. \(ostemplate: property is missing/);
+
+    const missing = toPveProximityError(await api.nodes.$('pve').lxc.$(999).status.current.$get().catch((e: unknown) => e));
+    expect(missing.details).toEqual({ status: 500, reason: "Configuration file 'nodes/pve/lxc/999.conf' does not exist" });
+
+    const login = createPveConnection({ host: emu.host, port: emu.port, fingerprint: emu.fingerprint, auth: { username: 'root@pam', password: 'wrong' } });
+    conns.push(login);
+    const denied = toPveProximityError(await login.api.version.$get().catch((e: unknown) => e));
+    expect(denied).toMatchObject({ code: 'PVE_AUTH_FAILED', details: { status: 401, reason: 'authentication failure' } });
+
+    emu.faults.nodeOffline('pve', true);
+    try {
+      const offline = toPveProximityError(await api.nodes.$('pve').lxc.$get().catch((e: unknown) => e));
+      expect(offline).toMatchObject({ code: 'PVE_UNREACHABLE', details: { status: 595, reason: 'No route to host' } });
+    } finally {
+      emu.faults.nodeOffline('pve', false);
+    }
+
+    const wrongPin = createPveClient({ host: emu.host, port: emu.port, fingerprint: '00'.repeat(32), auth: { tokenId: emu.tokenId, tokenSecret: emu.tokenSecret } });
+    expect(toPveProximityError(await wrongPin.version.$get().catch((e: unknown) => e)).code).toBe('TLS_FINGERPRINT_MISMATCH');
   });
 });

@@ -222,7 +222,7 @@ describe('PVE contract: emulator', () => {
   let emu: Emulator;
   beforeAll(async () => {
     // tasks take a moment, as on a real node, so the running state and the create lock are observable
-    emu = await createEmulator({ backend: await createBackend('virtual'), taskSeconds: 0.5 });
+    emu = await createEmulator({ backend: await createBackend('virtual'), taskSeconds: 2 });
     // a template in storage, as an operator's node has one
     const apps = (await emu.callApi('GET', '/nodes/pve/aplinfo')) as any[];
     const alpine = apps.find((a) => a.os === 'alpine');

@@ -1,5 +1,7 @@
 // Acceptance (a): a container created through the API on vmbr0 with ip=dhcp gets a lease, visible both in
 // GET .../interfaces and, over the node's SSH, in `pct exec <vmid> -- ip -4 addr`.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPINE, ALPINE_VOLID, apiInet, canRunNetns, startE2eLab, until, type E2eLab } from './lab-fixture';
 
@@ -36,6 +38,20 @@ describe.skipIf(!canRunNetns)('lab e2e: DHCP container over API + SSH', () => {
     expect(ipOut).toContain(`inet ${leased}`);
     // exit codes of the command inside come back through pct exec and SSH
     expect((await e.sh("pct exec 200 -- sh -c 'exit 7'")).code).toBe(7);
+
+    // stdin flows through SSH and pct exec; push/pull copy files in and out
+    const w = await e.sh(`pct exec 200 -- sh -c 'cat > /root/note.txt'`, { stdin: 'hello from stdin\n' });
+    expect(w.code, w.stderr).toBe(0);
+    const pulled = path.join(e.runDir, 'pulled.txt');
+    await e.pct('pull', '200', '/root/note.txt', pulled);
+    expect(fs.readFileSync(pulled, 'utf8')).toBe('hello from stdin\n');
+    await e.push(200, '/root/hello.sh', '#!/bin/sh\necho pushed\n', '755');
+    expect(await e.pct('exec', '200', '--', '/root/hello.sh')).toBe('pushed\n');
+    const outside = await e.sh(`pct push 200 ${pulled} /usr/bin/evil`);
+    expect(outside.code).toBe(255);
+    expect(outside.stderr).toContain('read-only system tree');
+    const missingDir = await e.sh(`pct push 200 ${pulled} /nonexistent/dir/file`);
+    expect([missingDir.code, missingDir.stderr]).toEqual([255, 'failed to create file: /nonexistent/dir/file: No such file or directory\n']);
 
     expect((await e.sh('pct stop 200')).code).toBe(0);
     expect(await apiInet(e, 200, 'eth0')).toBeNull();

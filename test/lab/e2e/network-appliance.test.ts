@@ -54,6 +54,8 @@ async function get(url: string): Promise<Response> {
 
 describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
   let e: E2eLab;
+  let wan = '';
+  let appAddr = '';
   beforeAll(async () => {
     e = await startE2eLab();
     expect((await e.sh(`pveam download local ${ALPINE}`, { timeoutMs: 30_000 })).code).toBe(0);
@@ -75,7 +77,7 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
       net0: 'name=eth0,bridge=vmbr0,ip=dhcp', net1: `name=eth1,bridge=${LAN},ip=10.20.0.1/24`,
     });
     await e.pct('start', String(APPLIANCE));
-    const wan = (await until('the appliance lease on vmbr0', () => apiInet(e, APPLIANCE, 'eth0'))).split('/')[0]!;
+    wan = (await until('the appliance lease on vmbr0', () => apiInet(e, APPLIANCE, 'eth0'))).split('/')[0]!;
     expect(await apiInet(e, APPLIANCE, 'eth1')).toBe('10.20.0.1/24');
 
     const apk = await e.pct('exec', String(APPLIANCE), '--', 'apk', 'add', 'dnsmasq', 'caddy', 'iptables');
@@ -93,7 +95,7 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
       vmid: String(APP), ostemplate: ALPINE_VOLID, hostname: 'whoami', unprivileged: '1', rootfs: 'local-lvm:1', net0: `name=eth0,bridge=${LAN},ip=dhcp`,
     });
     await e.pct('start', String(APP));
-    const appAddr = (await until('the app lease from the appliance', () => apiInet(e, APP, 'eth0'))).split('/')[0]!;
+    appAddr = (await until('the app lease from the appliance', () => apiInet(e, APP, 'eth0'))).split('/')[0]!;
     const last = Number(appAddr.split('.')[3]);
     expect(appAddr.startsWith('10.20.0.')).toBe(true);
     expect(last >= 100 && last <= 250).toBe(true);
@@ -139,5 +141,35 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     const withoutNat = await curl('1');
     expect(withoutNat.code).not.toBe(0);
     expect(withoutNat.stdout).toBe('000');
+  });
+
+  it('comes back after reboots: enabled services start at boot, saved iptables rules are restored', async () => {
+    const A = String(APPLIANCE);
+    await e.pct('exec', A, '--', 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'eth0', '-j', 'MASQUERADE');
+    expect(await e.pct('exec', A, '--', 'rc-service', 'iptables', 'save')).toContain('[ ok ]');
+    for (const [svc, level] of [['sysctl', 'boot'], ['iptables', 'default'], ['dnsmasq', 'default'], ['caddy', 'default']] as const) {
+      expect(await e.pct('exec', A, '--', 'rc-update', 'add', svc, level)).toBe(` * service ${svc} added to runlevel ${level}\n`);
+    }
+    await e.pct('stop', A);
+    await expect(get(`http://${wan}:30001/`)).rejects.toThrow();
+    await e.pct('start', A);
+    const again = await until('Caddy back on :30001 after the appliance reboot', () => get(`http://${wan}:30001/`).catch(() => null));
+    expect(again.headers.get('x-frame-options')).toBe('DENY');
+    const status = await e.pct('exec', A, '--', 'rc-status');
+    for (const svc of ['iptables', 'dnsmasq', 'caddy']) expect(status).toMatch(new RegExp(`^ ${svc} +\\[  started  \\]$`, 'm'));
+    expect((await e.pct('exec', A, '--', 'cat', '/proc/sys/net/ipv4/ip_forward')).trim()).toBe('1');
+    const nat = await e.sh(`pct exec ${APP} -- curl -s -o /dev/null -m 3 -w '%{http_code}' ${e.backend.subnet.internetUrl}`);
+    expect(nat.stdout).toBe('200');
+
+    // the app container: the docker service is enabled, its compose service has restart: unless-stopped
+    await e.pct('stop', String(APP));
+    await e.pct('start', String(APP));
+    expect(await until('the app lease after its reboot', () => apiInet(e, APP, 'eth0'))).toBe(`${appAddr}/24`);
+    const app = await until('the compose app back behind Caddy', async () => {
+      const r = await get(`http://${wan}:40001/`).catch(() => null);
+      return r?.status === 200 ? r : null;
+    });
+    expect(app.headers.get('x-frame-options')).toBeNull();
+    expect(await app.text()).toContain('ghcr.io/example/whoami:1.0');
   });
 });

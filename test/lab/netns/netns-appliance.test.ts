@@ -61,6 +61,7 @@ describe.skipIf(!canRunNetns)('netns backend: appliance preview (bridges, NAT, d
     await Promise.all([lab.startContainer(appliance()), lab.startContainer(client())]);
     const eth0 = await waitFor('appliance lease', async () =>
       (await lab.interfaces('pve', APPLIANCE))?.find((i) => i.name === 'eth0' && i.inet),
+      { timeoutMs: 10_000 },
     );
     applianceIp = eth0.inet!.split('/')[0];
     const url = lab.subnet.internetUrl;
@@ -92,9 +93,9 @@ describe.skipIf(!canRunNetns)('netns backend: appliance preview (bridges, NAT, d
       APPLIANCE,
       [
         'mkdir -p /var/lib/misc && dnsmasq --conf-file=/dev/null --interface=eth1 --bind-dynamic',
-        '--dhcp-range=10.20.0.100,10.20.0.150,1h --dhcp-option=option:router,10.20.0.1',
+        '--no-ping --dhcp-range=10.20.0.100,10.20.0.150,1h --dhcp-option=option:router,10.20.0.1',
         '--dhcp-option=option:dns-server,10.20.0.1 --domain=prox.local --local=/prox.local/ --no-resolv',
-        '--pid-file=/run/dnsmasq.pid --dhcp-leasefile=/var/lib/misc/dnsmasq.leases',
+        '--pid-file=/run/dnsmasq.pid --dhcp-leasefile=/var/lib/misc/dnsmasq.leases >/var/log/dnsmasq.log 2>&1',
       ].join(' '),
     );
     const spec = ctSpec(DHCP_CLIENT, [{ index: 0, bridge: LAN, ip: 'dhcp' }]);
@@ -102,14 +103,15 @@ describe.skipIf(!canRunNetns)('netns backend: appliance preview (bridges, NAT, d
     await lab.startContainer(spec);
     const eth0 = await waitFor('lease from the appliance', async () =>
       (await lab.interfaces('pve', DHCP_CLIENT))?.find((i) => i.name === 'eth0' && i.inet),
+      { timeoutMs: 10_000 },
     );
     expect(eth0.inet).toMatch(/^10\.20\.0\.1([0-4]\d|50)\/24$/);
     expect(await shIn(lab, DHCP_CLIENT, 'cat /etc/resolv.conf')).toBe('search prox.local\nnameserver 10.20.0.1\n');
     // dnsmasq registered the DHCP client's hostname under the domain.
     const resolved = await waitFor('DNS name of the DHCP client', async () => {
-      const r = await execIn(lab, CLIENT, ['getent', 'hosts', `ct${DHCP_CLIENT}.prox.local`]);
+      const r = await execIn(lab, DHCP_CLIENT, ['getent', 'hosts', `ct${DHCP_CLIENT}.prox.local`]);
       return r.code === 0 ? r.stdout : null;
-    });
+    }, { timeoutMs: 10_000 });
     expect(resolved).toContain(eth0.inet!.split('/')[0]);
   });
 

@@ -58,6 +58,7 @@ describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
   it('gives an ip=dhcp container a lease from the LAN, visible in interfaces() and inside', async () => {
     const eth0 = await waitFor('a DHCP lease', async () =>
       (await lab.interfaces('pve', DHCP))?.find((i) => i.name === 'eth0' && i.inet),
+      { timeoutMs: 10_000 },
     );
     expect(eth0.inet).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}\\.1\\d\\d/24$`));
     expect(eth0.hwaddr).toBe(mac(DHCP, 0).toLowerCase());

@@ -10,7 +10,7 @@ import { run, type RunResult } from './run';
 export const canRunNetns =
   process.platform === 'linux' &&
   process.getuid?.() === 0 &&
-  ['/usr/bin/bwrap', '/usr/sbin/dnsmasq', '/usr/bin/busybox', '/usr/bin/nsenter'].every((f) => fs.existsSync(f));
+  ['/usr/bin/bwrap', '/usr/sbin/dnsmasq', '/usr/bin/busybox', '/usr/bin/nsenter', '/usr/bin/setpriv', '/usr/bin/curl'].every((f) => fs.existsSync(f));
 
 export function mac(vmid: number, index: number): string {
   const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();

@@ -87,7 +87,7 @@ export class NsAgent {
 
   /** Closing stdin makes the agent exit; SIGKILL if it lingers. */
   async stop(): Promise<void> {
-    if (this.exited) return;
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 1_000);

@@ -43,7 +43,8 @@ export class Upstream {
   }
 
   async stop(): Promise<void> {
-    const gone = this.dnsmasq.exitCode === null ? new Promise((r) => this.dnsmasq.once('exit', r)) : null;
+    const d = this.dnsmasq;
+    const gone = d.exitCode === null && d.signalCode === null ? new Promise((r) => d.once('exit', r)) : null;
     this.dnsmasq.kill('SIGKILL');
     await Promise.all([gone, this.agent.stop()]);
   }
@@ -85,7 +86,8 @@ function dnsmasqArgs(o: UpstreamOptions): string[] {
 
 async function startDnsmasq(o: UpstreamOptions, timeoutMs = 10_000): Promise<ChildProcess> {
   const logFile = path.join(o.runDir, 'upstream-dnsmasq.log');
-  const child = spawn('ip', ['netns', 'exec', o.netns, 'dnsmasq', ...dnsmasqArgs(o)], {
+  // setpriv --pdeathsig: the LAN's DHCP server dies with the lab process even if that one crashes.
+  const child = spawn('ip', ['netns', 'exec', o.netns, 'setpriv', '--pdeathsig', 'KILL', '--', 'dnsmasq', ...dnsmasqArgs(o)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -84,7 +84,8 @@ async function dispatch(host: CliHost, cmd: string, args: string[], out: Out): P
       const volid = p.positional[0]!;
       const m = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(vztmpl\/.+)$/i.exec(volid);
       if (!m) throw new CliDie(`unable to parse volume ID '${volid}'\n`);
-      const upid = await api(host, 'DELETE', `/nodes/${node}/storage/${m[1]}/content/${encodeURIComponent(m[2]!)}`, {}, usage);
+      // same as the HTTP layer sees it after decoding the URL: the full volid as the last path part
+      const upid = await api(host, 'DELETE', `/nodes/${node}/storage/${m[1]}/content/${volid}`, {}, usage);
       const status = await waitUpid(host, upid);
       if (status !== 'OK' && !status.startsWith('WARNINGS')) throw new CliDie(`${status}\n`);
       return;

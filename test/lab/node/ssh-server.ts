@@ -21,8 +21,8 @@ export interface EmulatorLike {
 export interface NodeSshOptions {
   emulator: EmulatorLike;
   backend: LabBackend & Partial<ExecCapableBackend>;
-  /** private directory for keys, config, wrappers and logs (created if missing) */
-  runDir: string;
+  /** private directory for keys, config, wrappers and logs (created if missing); default: a temp dir removed on close */
+  runDir?: string;
   /** node name; defaults to the emulator's first node */
   node?: string;
   sshdPath?: string;
@@ -49,8 +49,12 @@ export async function startNodeSsh(opts: NodeSshOptions): Promise<NodeSsh> {
   if (!node) throw new Error('startNodeSsh: the emulator has no nodes');
   const sshd = opts.sshdPath ?? '/usr/sbin/sshd';
   if (!fs.existsSync(sshd)) throw new Error(`startNodeSsh: ${sshd} not found (install openssh-server)`);
-  const runDir = path.resolve(opts.runDir);
+  const ownRunDir = !opts.runDir;
+  const runDir = opts.runDir ? path.resolve(opts.runDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-lab-ssh-'));
   fs.mkdirSync(path.join(runDir, 'bin'), { recursive: true, mode: 0o700 });
+  const removeRunDir = () => {
+    if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
+  };
 
   registerHost(emulator, { node, backend, callApi: (m, p, params) => emulator.callApi(m, p, params), waitTask: (u) => emulator.waitTask(u) });
 
@@ -76,7 +80,9 @@ export async function startNodeSsh(opts: NodeSshOptions): Promise<NodeSsh> {
     const config = path.join(runDir, 'sshd_config');
     fs.writeFileSync(config, sshdConfig({ port, hostKey, authorized, runDir, sessionPath }), { mode: 0o600 });
     const log = fs.openSync(path.join(runDir, 'sshd.log'), 'a');
-    const child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', log, log] });
+    // setpriv --pdeathsig: sshd goes away with the lab process even if that one crashes
+    const argv = fs.existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', sshd] : [sshd];
+    const child = spawn(argv[0]!, [...argv.slice(1), '-D', '-e', '-f', config], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     try {
       await waitForBanner(port, child, path.join(runDir, 'sshd.log'));
@@ -86,14 +92,16 @@ export async function startNodeSsh(opts: NodeSshOptions): Promise<NodeSsh> {
         user: os.userInfo().username,
         privateKeyPath: clientKey,
         hostKeyFingerprint: fp,
-        close: () => stop(child),
+        close: () => stop(child).then(removeRunDir),
       };
     } catch (err) {
       lastErr = err;
       await stop(child);
     }
   }
-  throw new Error(`startNodeSsh: sshd did not start: ${String((lastErr as Error)?.message ?? lastErr)}`);
+  const log = tail(path.join(runDir, 'sshd.log'));
+  removeRunDir();
+  throw new Error(`startNodeSsh: sshd did not start: ${String((lastErr as Error)?.message ?? lastErr)}${log ? ` (${log})` : ''}`);
 }
 
 function registerHost(emulator: EmulatorLike, host: CliHost): void {

@@ -126,3 +126,42 @@ describe('docker stand-in', () => {
     await expect(fetch(`${base}/`)).rejects.toThrow();
   });
 });
+
+describe('compose file reading', () => {
+  it('parses short and long port syntax and interpolates variables like compose', async () => {
+    fs.mkdirSync(path.join(root, 'srv/vars'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'srv/vars/.env'), 'APP_PORT=9000\n');
+    fs.writeFileSync(path.join(root, 'srv/vars/docker-compose.yml'),
+      'services:\n  app:\n    image: "example/app:${TAG:-latest}"\n    ports: ["${APP_PORT}:3000"]\n    environment:\n      PRICE: "$$5"\n');
+    process.env.LAB_ROOT = root; // read once when the module loads
+    const mod = await import('../userland/bin/_lib/docker-compose-file.mjs' as string);
+    delete process.env.LAB_ROOT;
+    const p = (x: unknown) => mod.parsePort(x, 'svc');
+    expect(p('8080:80')).toEqual({ target: 80, published: 8080, host_ip: '', protocol: 'tcp' });
+    expect(p('127.0.0.1:8080:80/tcp')).toEqual({ target: 80, published: 8080, host_ip: '127.0.0.1', protocol: 'tcp' });
+    expect(p('80')).toEqual({ target: 80, published: null, host_ip: '', protocol: 'tcp' });
+    expect(p('127.0.0.1::80')).toEqual({ target: 80, published: null, host_ip: '127.0.0.1', protocol: 'tcp' });
+    expect(p({ published: '8081', target: 80 })).toEqual({ target: 80, published: 8081, host_ip: '', protocol: 'tcp' });
+    expect(() => p('80:abc')).toThrow(/invalid port mapping "80:abc"/);
+    const c = mod.loadCompose({ cwd: '/srv/vars', files: [], env: {} });
+    expect(c.name).toBe('vars');
+    expect(c.services[0]).toMatchObject({ name: 'app', image: 'example/app:latest', containerName: 'vars-app-1', environment: { PRICE: '$5' } });
+    expect(c.services[0].ports[0]).toMatchObject({ published: 9000, target: 3000 });
+    expect(mod.loadCompose({ cwd: '/srv/vars', files: [], env: { TAG: '2.0' } }).services[0].image).toBe('example/app:2.0');
+    expect(() => mod.loadCompose({ cwd: '/srv', files: [], env: {} })).toThrow('no configuration file provided: not found');
+  });
+
+  it('gives a bare container port an ephemeral host port, kept across `up`', async () => {
+    fs.mkdirSync(path.join(root, 'srv/eph'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'srv/eph/compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports: ["127.0.0.1::80"]\n');
+    expect(run('rc-service', 'docker', 'start').code).toBe(0);
+    expect(run('docker', 'compose', '-f', '/srv/eph/compose.yaml', 'up', '-d').code).toBe(0);
+    const ps = run('docker', 'compose', '-f', '/srv/eph/compose.yaml', 'ps', '--format', 'json');
+    const port = JSON.parse(ps.stdout.trim()).Publishers[0].PublishedPort;
+    expect(port).toBeGreaterThan(1024);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect(run('docker', 'compose', '-f', '/srv/eph/compose.yaml', 'up', '-d').stderr).toContain('eph-web-1  Running');
+    expect(JSON.parse(run('docker', 'compose', '-f', '/srv/eph/compose.yaml', 'ps', '--format', 'json').stdout.trim()).Publishers[0].PublishedPort).toBe(port);
+    expect(run('docker', 'compose', '-f', '/srv/eph/compose.yaml', 'down').code).toBe(0);
+  });
+});

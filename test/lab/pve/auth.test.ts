@@ -35,6 +35,12 @@ describe('login', () => {
     expect(r.json.data.username).toBe('root@pam');
   });
 
+  it('lists realms without authentication', async () => {
+    const r = await raw(emu, 'GET', '/access/domains');
+    expect(r.status).toBe(200);
+    expect(r.json.data.map((d: any) => d.realm)).toEqual(['pam', 'pve']);
+  });
+
   it('refuses a wrong password with 401 authentication failure', async () => {
     const r = await raw(emu, 'POST', '/access/ticket', { body: { username: 'root@pam', password: 'wrong' } });
     expect(r.status).toBe(401);
@@ -127,7 +133,7 @@ describe('API tokens', () => {
 describe('versions, expiry and delay', () => {
   let fresh: Emulator;
   beforeAll(async () => {
-    fresh = await startTestEmulator({ registerRoutes: routes, pveVersion: '8.4.17', ticketLifetimeSeconds: 1, authFailureDelayMs: 200, nodes: 2 });
+    fresh = await startTestEmulator({ registerRoutes: routes, pveVersion: '8.4.17', ticketLifetimeSeconds: 2, authFailureDelayMs: 200, nodes: 2 });
   });
   afterAll(() => fresh?.close());
 
@@ -156,7 +162,7 @@ describe('versions, expiry and delay', () => {
     const again = await raw(fresh, 'POST', '/access/ticket', { body: { username: 'root@pam', password: fresh.password } });
     expect(again.json.data.clustername).toBe('lab-cluster');
     expect((await raw(fresh, 'GET', '/nodes/pve1/lxc', { ticket: t })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 3100));
     const late = await raw(fresh, 'GET', '/nodes/pve1/lxc', { ticket: t });
     expect(late.status).toBe(401);
     expect(late.reason).toBe('Authentication failed!');

@@ -195,9 +195,13 @@ export class LabAuth {
     return { user, tokenId: tokenName, authid };
   }
 
-  /** POST /access/ticket (login and renewal) and its GET dummy. */
+  /** POST /access/ticket (login and renewal), its GET dummy, and the realm list the login form reads. */
   registerRoutes(router: Router): void {
     router.on('GET', '/access/ticket', () => null);
+    router.on('GET', '/access/domains', () => [
+      { realm: 'pam', type: 'pam', comment: 'Linux PAM standard authentication' },
+      { realm: 'pve', type: 'pve', comment: 'Proxmox VE authentication server', default: 1 },
+    ]);
     router.on('POST', '/access/ticket', ({ params }) => {
       let username = String(params.username);
       if (params.realm && !username.includes('@')) username = `${username}@${params.realm}`;

@@ -73,6 +73,8 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+const MAX_LOGGED_REQUESTS = 20_000;
+
 export function nodeNames(nodes: number | string[] | undefined): string[] {
   if (nodes === undefined) return ['pve'];
   if (Array.isArray(nodes)) {
@@ -91,6 +93,9 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const password = opts.password ?? `lab-${randomUUID().slice(0, 8)}`;
   const tokenId = opts.tokenId ?? `${ROOT_USER}!proximity`;
   const tokenSecret = opts.tokenSecret ?? randomUUID();
+  if (!/^root@pam![A-Za-z][A-Za-z0-9._-]*$/.test(tokenId)) throw new Error(`tokenId must look like root@pam!name, got '${tokenId}'`);
+  // proxmox-api only accepts lower-case UUID secrets
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenSecret)) throw new Error('tokenSecret must be a lower-case UUID');
   const logger = opts.logger;
   const faults = new FaultInjector();
 
@@ -127,9 +132,14 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   }
 
   const requests: RequestLogEntry[] = [];
+  // bounded, so a long `npm run lab` session does not grow without limit
+  const logRequest = (e: RequestLogEntry) => {
+    requests.push(e);
+    if (requests.length > MAX_LOGGED_REQUESTS) requests.splice(0, requests.length - MAX_LOGGED_REQUESTS);
+  };
   const core: ApiCoreDeps = { schema, router: routes, tasks, logger };
   const { server, port } = await startApiServer(
-    { ...core, auth, faults, certificate, nodes, requests, authFailureDelayMs: opts.authFailureDelayMs ?? 0 },
+    { ...core, auth, faults, certificate, nodes, logRequest, authFailureDelayMs: opts.authFailureDelayMs ?? 0 },
     opts.port ?? 0,
   );
 
@@ -162,7 +172,9 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const m = method.toUpperCase();
     const [rawPath, query] = path.split('?', 2);
     const relUri = rawPath.replace(/^\/api2\/json(?=\/|$)/, '') || '/';
-    const all = { ...(query ? formToParams(new URLSearchParams(query)) : {}), ...params };
+    const all: Record<string, unknown> = { ...(query ? formToParams(new URLSearchParams(query)) : {}) };
+    // like proxmox-api, absent values are not sent
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) all[k] = v;
     // CLI callers pass strings (form semantics); typed values mean JSON semantics
     const encoding = Object.values(all).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
       ? 'form'
@@ -171,7 +183,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
       time: Date.now(), source: 'in-process', method: m, path: `/api2/json${relUri}`, params: all, encoding,
       identity: identity.authid, status: 0,
     };
-    requests.push(entry);
+    logRequest(entry);
     try {
       const route = resolveRoute(core, m, relUri);
       entry.template = route.template;

@@ -49,8 +49,9 @@ describe('faults at the HTTP layer', () => {
     emu.faults.delay(200, '^GET /nodes/pve/lxc$');
     const slow = await raw(emu, 'GET', '/nodes/pve/lxc', { token: true });
     expect(slow.elapsedMs).toBeGreaterThanOrEqual(195);
-    const other = await raw(emu, 'GET', '/nodes/pve2/lxc', { token: true });
-    expect(other.elapsedMs).toBeLessThan(195);
+    // timing upper bounds flake on a busy machine: check the non-matching path through the injector
+    expect(emu.faults.delayFor('GET', '/nodes/pve2/lxc')).toBe(0);
+    expect(emu.faults.delayFor('GET', '/nodes/pve/lxc')).toBe(200);
   });
 
   it('httpError: count-limited 5xx with the message as reason; 595/596 pseudo statuses have no body', async () => {

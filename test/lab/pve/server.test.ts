@@ -132,6 +132,27 @@ describe('parameters', () => {
   });
 });
 
+describe('schema versions', () => {
+  it('validates against PVE 9.1 when selected (entrypoint is a 9.x container option)', async () => {
+    const got: unknown[] = [];
+    const v91 = await startTestEmulator({
+      schema: '9.1',
+      registerRoutes: (r) => r.on('PUT', '/nodes/{node}/lxc/{vmid}/config', ({ params }) => void got.push(params)),
+    });
+    try {
+      const ok = await raw(v91, 'PUT', '/nodes/pve/lxc/100/config', { token: true, body: 'entrypoint=/sbin/init' });
+      expect(ok.status).toBe(200);
+      expect(got).toEqual([expect.objectContaining({ entrypoint: '/sbin/init' })]);
+      expect((await raw(v91, 'GET', '/version', { token: true })).json.data.version).toBe('9.1.1');
+    } finally {
+      await v91.close();
+    }
+    const old = await raw(emu, 'PUT', '/nodes/pve/lxc/100/config', { token: true, body: 'entrypoint=/sbin/init' });
+    expect(old.status).toBe(400);
+    expect(Object.keys(old.json.errors)).toEqual(['entrypoint']);
+  });
+});
+
 describe('in-process callApi', () => {
   it('runs through the same validation and handlers, without HTTP', async () => {
     expect(await emu.callApi('GET', '/cluster/nextid')).toBe('100');

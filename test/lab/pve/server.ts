@@ -41,7 +41,8 @@ export interface ServerDeps extends ApiCoreDeps {
   certificate: LabCertificate;
   /** node names of the lab cluster (proxyto to anything else fails like a failed hostname lookup) */
   nodes: string[];
-  requests: RequestLogEntry[];
+  /** records one handled request (the emulator keeps a bounded log) */
+  logRequest: (entry: RequestLogEntry) => void;
   /** delay of every 401 (PVE: 3 s) */
   authFailureDelayMs: number;
 }
@@ -85,7 +86,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const finish = (reply: Reply) => {
     entry.status = reply.status;
     entry.message = reply.message;
-    deps.requests.push(entry);
+    deps.logRequest(entry);
     send(req, res, reply);
   };
 

@@ -53,7 +53,7 @@ export interface TaskManagerOptions {
 
 export class LabTaskManager implements TaskManager {
   private readonly tasks = new Map<string, TaskRecord>();
-  private readonly waiters = new Map<string, ((exit: string) => void)[]>();
+  private readonly waiters = new Map<string, { resolve: (exit: string) => void; reject: (e: Error) => void }[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   // A fake boot 1 h ago: pstart is in clock ticks (100 Hz) since boot, as /proc/<pid>/stat has it.
   private readonly bootMs = Date.now() - 3600_000;
@@ -112,7 +112,7 @@ export class LabTaskManager implements TaskManager {
     rec.lines.push(error === undefined ? 'TASK OK' : `TASK ERROR: ${error}`);
     rec.status = 'stopped';
     rec.endtime = Math.floor(Date.now() / 1000);
-    for (const w of this.waiters.get(rec.upid) ?? []) w(rec.exitstatus);
+    for (const w of this.waiters.get(rec.upid) ?? []) w.resolve(rec.exitstatus);
     this.waiters.delete(rec.upid);
   }
 
@@ -120,9 +120,10 @@ export class LabTaskManager implements TaskManager {
     const rec = this.tasks.get(upid);
     if (!rec) return Promise.reject(new Error(`no such task: ${upid}`));
     if (rec.status === 'stopped') return Promise.resolve(rec.exitstatus!);
-    return new Promise((resolve) => {
+    if (this.closed) return Promise.reject(new Error(`emulator closed before task ${upid} finished`));
+    return new Promise((resolve, reject) => {
       const list = this.waiters.get(upid) ?? [];
-      list.push(resolve);
+      list.push({ resolve, reject });
       this.waiters.set(upid, list);
     });
   }
@@ -135,11 +136,15 @@ export class LabTaskManager implements TaskManager {
     return [...this.tasks.values()];
   }
 
-  /** Cancel pending task timers (emulator shutdown). Waiters are left pending on purpose: nothing ran. */
+  /** Cancel pending task timers (emulator shutdown); whoever waits for an unfinished task gets an error. */
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const [upid, list] of this.waiters) {
+      for (const w of list) w.reject(new Error(`emulator closed before task ${upid} finished`));
+    }
+    this.waiters.clear();
   }
 
   get isClosed(): boolean {

@@ -24,7 +24,24 @@ describe('contract channel map', () => {
   });
 
   it('derives one on<Event> method name per event', () => {
-    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onStoreStatusChanged']);
+    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onStoreStatusChanged', 'onUiNavigate']);
+  });
+});
+
+describe('ui.navigate payload', () => {
+  const parse = (v: unknown) => events['ui.navigate'].payload.safeParse(v);
+  it('accepts a view, and an app id exactly for the canvas', () => {
+    for (const view of ['system', 'deploy', 'infrastructure']) expect(parse({ view }).success, view).toBe(true);
+    expect(parse({ view: 'canvas', appId: 'a1' }).success).toBe(true);
+  });
+  it.each([
+    ['an unknown view', { view: 'settings' }],
+    ['a canvas without an app', { view: 'canvas' }],
+    ['an app id on a view that shows no app', { view: 'deploy', appId: 'a1' }],
+    ['an empty app id', { view: 'canvas', appId: '' }],
+    ['an unknown key', { view: 'system', extra: true }],
+  ])('rejects %s', (_label, value) => {
+    expect(parse(value).success).toBe(false);
   });
 });
 

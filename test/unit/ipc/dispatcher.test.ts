@@ -44,7 +44,7 @@ describe('dispatcher with the real core', () => {
 
     expect(await d.dispatch('app.getInfo', {}, TOP)).toEqual({
       ok: true,
-      value: { name: 'Proximity', version: '9.8.7-test', platform: 'linux', runtime: 'electron', dataDir: temp.core.dataDir },
+      value: { name: 'Proximity', version: '9.8.7-test', platform: 'linux', runtime: 'electron', dataDir: temp.core.dataDir, secretStorage: null },
     });
     const status = await d.dispatch('store.getStatus', {}, TOP);
     expect(status).toMatchObject({ ok: true, value: { schemaVersion: temp.core.db.status().latestVersion, integrity: 'ok', journalMode: 'wal', foreignKeys: true } });
@@ -65,6 +65,14 @@ describe('dispatcher with the real core', () => {
     expect(audit).toMatchObject({ ok: true, value: [{ actor: 'operator', action: 'settings.set' }, { actor: 'operator' }] });
     expect(await d.dispatch('shell.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
     expect(opened).toEqual(['https://example.org/docs']);
+  });
+
+  it('reports where secrets are kept, weak backend and warning included, through app.getInfo', async () => {
+    const secretStorage = { backend: 'basic_text', encrypted: false, warning: 'No system keyring was found.' };
+    const withSecrets = createHandlers({ core: temp.core, runtime: 'electron', appName: 'Proximity', openExternal: async () => {}, secretStorage });
+    const d = createDispatcher(withSecrets, { policy, validateOutput: true, logger });
+    expect(await d.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: true, value: { secretStorage } });
+    expect(logger.error).not.toHaveBeenCalled();
   });
 
   it('returns VALIDATION with the zod issues for invalid input, without running the handler', async () => {

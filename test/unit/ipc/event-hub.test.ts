@@ -23,6 +23,17 @@ describe('EventHub', () => {
     expect(hub.latest('store.statusChanged')?.sizeBytes).toBe(8192);
   });
 
+  it('forgets a latest payload so it is no longer replayed, and keeps delivering new ones', () => {
+    const hub = new EventHub();
+    hub.publish('ui.navigate', { view: 'deploy' });
+    hub.forget('ui.navigate');
+    const late = sink('late');
+    hub.subscribe(late.s, 'ui.navigate');
+    expect(late.got).toEqual([]);
+    hub.publish('ui.navigate', { view: 'canvas', appId: 'a1' });
+    expect(late.got).toEqual([['ui.navigate', { view: 'canvas', appId: 'a1' }]]);
+  });
+
   it('delivers nothing before the first publish and only the events subscribed to', () => {
     const hub = new EventHub();
     const a = sink('a');

@@ -59,5 +59,8 @@ describe('electron-builder.yml', () => {
   it('is what `npm run package` uses', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.scripts.package).toContain('electron-builder --config electron-builder.yml');
+    // electron-builder rebuilds native modules itself (npmRebuild); ensure-native's Electron step would
+    // demand the Electron binary, which a packaging machine fetched with ELECTRON_SKIP_BINARY_DOWNLOAD lacks.
+    expect(pkg.scripts.package).not.toContain('ensure-native');
   });
 });

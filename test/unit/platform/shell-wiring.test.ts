@@ -6,7 +6,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 import * as mock from '../../fakes/electron-mock';
 import { startShell } from '../../../src-main/index';
 import type { Shell } from '../../../src-main/index';
-import { CHANNEL_NAMES, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-preload/contract/names';
+import { CHANNEL_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-preload/contract/names';
+import { BASIC_TEXT_WARNING } from '../../../src-main/platform/safe-storage-cipher';
 import { publishCoreSnapshots } from '../../../src-main/ipc';
 import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
 
@@ -23,6 +24,24 @@ async function start(): Promise<Shell> {
   return s;
 }
 const trayTemplate = () => (mock.Tray.instances[0].contextMenu as { template: MenuItemConstructorOptions[] }).template;
+const trayItem = (id: string): MenuItemConstructorOptions => {
+  for (const i of trayTemplate()) {
+    if (i.id === id) return i;
+    const found = Array.isArray(i.submenu) ? i.submenu.find((s) => s.id === id) : undefined;
+    if (found) return found;
+  }
+  throw new Error(`no tray item ${id}`);
+};
+const clickTray = (id: string) => (trayItem(id).click as () => void)();
+/** What the renderer (the mock's ipcRenderer side) receives for `event` after subscribing like the preload does. */
+async function rendererEvents(event: string): Promise<unknown[]> {
+  const got: unknown[] = [];
+  mock.ipcRenderer.on(IPC_EVENT_CHANNEL, (_e: unknown, name: string, payload: unknown) => {
+    if (name === event) got.push(payload);
+  });
+  expect(await mock.ipcRenderer.invoke(IPC_SUBSCRIBE_CHANNEL, { event })).toMatchObject({ ok: true });
+  return got;
+}
 
 beforeEach(() => {
   mock.__reset();
@@ -113,6 +132,13 @@ describe('startShell', () => {
       expect(logs.some((l) => l.includes('[secrets] WARNING (basic_text)'))).toBe(true);
       expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: expect.stringMatching(/keyring/) })]);
     }
+    // The renderer learns it through app.getInfo and shows its banner from that.
+    const info = await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {});
+    const expected =
+      process.platform === 'linux'
+        ? { backend: 'basic_text', encrypted: false, warning: BASIC_TEXT_WARNING }
+        : { backend: 'os', encrypted: true, warning: null };
+    expect(info).toMatchObject({ ok: true, value: { secretStorage: expected } });
     const enc = s.core.secretCipher!.encrypt('token-secret');
     expect(enc.toString('utf8')).not.toContain('token-secret');
     expect(s.core.secretCipher!.decrypt(enc)).toBe('token-secret');
@@ -122,6 +148,50 @@ describe('startShell', () => {
     const s = await start();
     expect(s.secretStorage).toMatchObject({ weak: false, warning: null });
     expect(mock.Notification.shown).toEqual([]);
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({
+      ok: true,
+      value: { secretStorage: { encrypted: true, warning: null } },
+    });
+  });
+
+  it('reports unavailable encryption as not encrypted, with its own warning', async () => {
+    mock.safeStorage.__configure({ available: false });
+    await start();
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({
+      ok: true,
+      value: { secretStorage: { encrypted: false, warning: expect.stringMatching(/unavailable/) } },
+    });
+  });
+
+  it('tray Deploy / Infrastructure / Open canvas send the renderer there (ui.navigate) and focus the window', async () => {
+    const s = await start();
+    const win = mock.BrowserWindow.instances[0];
+    const navigations = await rendererEvents('ui.navigate');
+    win.minimize();
+    const focusBefore = win.focusCalls;
+    clickTray('deploy');
+    expect(navigations).toEqual([{ view: 'deploy' }]);
+    expect(win.isMinimized()).toBe(false);
+    expect(win.focusCalls).toBe(focusBefore + 1);
+    clickTray('infrastructure');
+    // Open canvas is enabled only with a canvas URL, which needs infrastructure; the action itself is wired now.
+    const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'running' });
+    publishCoreSnapshots(s.hub, s.core, 'apps');
+    clickTray(`app:${app.id}:open`);
+    expect(navigations).toEqual([{ view: 'deploy' }, { view: 'infrastructure' }, { view: 'canvas', appId: app.id }]);
+    expect(mock.BrowserWindow.instances).toHaveLength(1); // the existing window, not a new one
+  });
+
+  it('a tray navigation with the window closed opens one that lands there; plain reopening does not', async () => {
+    const s = await start();
+    mock.BrowserWindow.instances[0].close();
+    clickTray('deploy');
+    expect(mock.BrowserWindow.instances).toHaveLength(2);
+    expect(s.hub.latest('ui.navigate')).toEqual({ view: 'deploy' }); // replayed when the new window subscribes
+    mock.BrowserWindow.instances[1].close();
+    clickTray('open');
+    expect(mock.BrowserWindow.instances).toHaveLength(3);
+    expect(s.hub.latest('ui.navigate')).toBeUndefined(); // no stale "deploy" for a window the operator just opened
   });
 
   it('rebuilds the tray from app state; start/stop report they are not available yet', async () => {

@@ -79,7 +79,8 @@ export async function startFakeNodeApi(node = 'pve') {
       return [...stored].filter(([v]) => v.startsWith(`${m![1]}:`)).map(([volid, size]) => ({ volid, size, format: 'tzst', content: 'vztmpl' }));
     }
     if ((m = /^\/nodes\/[^/]+\/storage\/([^/]+)\/content\/(.+)$/.exec(path)) && method === 'DELETE') {
-      const volid = `${m[1]}:${decodeURIComponent(m[2]!)}`;
+      const raw = decodeURIComponent(m[2]!);
+      const volid = raw.includes(':') ? raw : `${m[1]}:${raw}`;
       if (!stored.delete(volid)) throw new ApiError(500, `volume '${volid}' does not exist`);
       return task('imgdel', volid, []);
     }

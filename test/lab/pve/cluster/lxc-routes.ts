@@ -83,27 +83,33 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     if (p['ssh-public-keys'] !== undefined) validateSshKeys(String(p['ssh-public-keys']));
     // the lab has no pools; PVE's check_pool_exist raises a permission exception
     if (p.pool !== undefined) throw new PveHttpError(403, `Permission check failed (pool '${p.pool}' does not exist)`);
-    const unprivileged = p.unprivileged === 1;
+    // PVE 9 creates unprivileged containers unless told otherwise (8.x: privileged by default)
+    const unprivileged = p.unprivileged === undefined ? state.version === '9.1' : p.unprivileged === 1;
     if (p.features !== undefined) checkFeaturePerm(ctx.identity, unprivileged, String(p.features), undefined);
 
     // the template must exist (PVE::Storage::abs_filesystem_path)
     const ostemplate = String(p.ostemplate);
     const tmplStorage = ostemplate.includes(':') ? ostemplate.slice(0, ostemplate.indexOf(':')) : undefined;
     if (tmplStorage !== undefined) getStorage(n, tmplStorage);
-    const tmpl = n.volumes.get(ostemplate);
-    if (!tmpl || (tmpl.content !== 'vztmpl' && tmpl.content !== 'backup')) throw new PveHttpError(500, `can't find file '${ostemplate}'`);
+    const found = n.volumes.get(ostemplate);
+    const tmpl = found && (found.content === 'vztmpl' || found.content === 'backup') ? found : undefined;
+    const missingTemplate = `can't find file '${ostemplate}'`;
+    // 8.4 resolves the archive path before forking; 9.x only inside the worker (after allocating the disk)
+    if (!tmpl && state.version === '8.4') throw new PveHttpError(500, missingTemplate);
 
     const alloc = parseRootfsAlloc(p.rootfs === undefined ? undefined : String(p.rootfs), String(p.storage ?? 'local'));
     const rootStorage = getStorage(n, alloc.storage);
     if (!rootStorage.content.includes('rootdir')) {
       throw paramError({ storage: `storage '${alloc.storage}' does not support container directories` });
     }
-    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+    // create_and_lock_config fails with the create prefix (`unable to create CT 100 - can't lock file ...`)
+    if (faults.isGuestLockHeld(vmid)) throw new PveHttpError(500, `unable to create CT ${vmid} - ${lockFileError(vmid).message}`);
 
     const config: GuestConfig = { arch: 'amd64' };
     applyOptions(config, p, new Set([...CREATE_ONLY_PARAMS, 'rootfs']), vmid, {});
     config.ostype = p.ostype !== undefined ? String(p.ostype) : ostypeFromTemplate(ostemplate);
-    if (!unprivileged) delete config.unprivileged;
+    if (unprivileged) config.unprivileged = 1;
+    else delete config.unprivileged;
     const start = p.start === 1;
     let ct: Container | undefined;
     let created = false;
@@ -127,8 +133,9 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
             volid, storage: alloc.storage, content: 'rootdir', format: 'raw', size: alloc.size, ctime: Math.floor(state.now() / 1000), vmid,
           });
           if (rootStorage.type === 'lvmthin') log.line(`  Logical volume "${volid.split(':')[1]}" created.`);
+          if (!tmpl) throw new Error(missingTemplate);
           log.line(`Creating filesystem with ${alloc.size / 4096} 4k blocks and ${alloc.size / 16384} inodes`);
-          log.line(`extracting archive '${tmpl.storage === 'local' ? '/var/lib/vz/template/cache/' : ''}${ostemplate.split('/').pop()}'`);
+          log.line(`extracting archive '/var/lib/vz/template/cache/${ostemplate.split('/').pop()}'`);
           log.line(`Total bytes read: ${tmpl.size * 4} (${Math.round((tmpl.size * 4) / 2 ** 20)}MiB, 180MiB/s)`);
           log.line('Detected container architecture: amd64');
           ct!.config = {

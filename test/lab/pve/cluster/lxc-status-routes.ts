@@ -4,9 +4,10 @@
 import type { TaskLog } from '../types';
 import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getContainer, lockFileError } from './cluster-state';
-import { guestStatusCurrent } from './guest-stats';
+import { guestStats, guestStatusCurrent } from './guest-stats';
 import { containerSpec } from './lxc-config';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
+import { guestRrdRows } from './rrd';
 
 /** Bridges a CT may attach to: configured bridges that ifreload brought up. */
 function activeBridge(n: NodeState, bridge: string): boolean {
@@ -26,7 +27,13 @@ export async function startGuest(deps: ClusterDeps, ct: Container, log: TaskLog)
       throw new Error(`startup for container '${ct.vmid}' failed`);
     }
   }
-  await deps.backend.startContainer(spec);
+  try {
+    await deps.backend.startContainer(spec);
+  } catch (e) {
+    // lxc-start's own output lands in the task log; the task ends with PVE's generic text
+    log.line(String((e as Error)?.message ?? e));
+    throw new Error(`startup for container '${ct.vmid}' failed`);
+  }
   ct.running = true;
   ct.startedAtMs = deps.state.now();
 }
@@ -61,6 +68,24 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
   onNode('GET', '/nodes/{node}/lxc/{vmid}/status', (ctx, n) => {
     getContainer(state, n.name, vmidOf(ctx));
     return [{ subdir: 'current' }, { subdir: 'start' }, { subdir: 'stop' }, { subdir: 'shutdown' }, { subdir: 'reboot' }, { subdir: 'suspend' }, { subdir: 'resume' }];
+  });
+
+  onNode('GET', '/nodes/{node}/lxc/{vmid}/rrddata', (ctx, n) => {
+    const ct = getContainer(state, n.name, vmidOf(ctx));
+    const s = guestStats(state, ct);
+    return guestRrdRows(
+      {
+        seed: `${n.name}/lxc/${ct.vmid}`,
+        maxcpu: Number(s.cpus),
+        maxmem: Number(s.maxmem),
+        maxdisk: Number(s.maxdisk),
+        disk: Number(s.disk),
+        runningSince: ct.running && ct.startedAtMs !== undefined ? Math.floor(ct.startedAtMs / 1000) : undefined,
+      },
+      String(ctx.params.timeframe),
+      ctx.params.cf,
+      state.now(),
+    );
   });
 
   onNode('GET', '/nodes/{node}/lxc/{vmid}/status/current', (ctx, n) => {

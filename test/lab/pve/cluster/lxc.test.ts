@@ -62,6 +62,11 @@ describe('LXC lifecycle', () => {
     expect(await lab.fail('POST', '/nodes/pve/lxc', createParams(101, { 'ssh-public-keys': 'not a key' })))
       .toMatchObject({ status: 500, message: 'SSH public key validation error' });
     expect(lab.state.containers.has(101)).toBe(false);
+    // 8.4 creates privileged containers unless `unprivileged=1`
+    const { unprivileged: _u, ...priv } = createParams(101);
+    expect(await lab.task('POST', '/nodes/pve/lxc', priv)).toBe('OK');
+    expect(await lab.api('GET', '/nodes/pve/lxc/101/config')).not.toHaveProperty('unprivileged');
+    expect(await lab.task('DELETE', '/nodes/pve/lxc/101')).toBe('OK');
   });
 
   it('starts, reports addresses, stops, with PVE errors for wrong states', async () => {
@@ -74,6 +79,11 @@ describe('LXC lifecycle', () => {
     const ifs = await lab.api('GET', '/nodes/pve/lxc/100/interfaces');
     expect(ifs.map((i: any) => [i.name, i.inet])).toEqual([['lo', '127.0.0.1/8'], ['eth0', '198.18.0.100/24'], ['eth1', '10.0.0.5/24']]);
     expect(ifs[2].hwaddr).toBe('bc:24:11:00:00:01');
+    const rrd = await lab.api('GET', '/nodes/pve/lxc/100/rrddata', { timeframe: 'hour' });
+    expect(rrd).toHaveLength(70);
+    expect(rrd[0]).toEqual({ time: expect.any(Number) });
+    expect(rrd[69]).toMatchObject({ maxmem: 1024 * 2 ** 20, maxcpu: 2 });
+    expect(rrd[69].mem).toBeGreaterThan(0);
     expect(await lab.task('POST', '/nodes/pve/lxc/100/status/reboot')).toBe('OK');
     expect(await lab.task('POST', '/nodes/pve/lxc/100/status/shutdown', { timeout: 10 })).toBe('OK');
     expect(await lab.api('GET', '/nodes/pve/lxc/100/interfaces')).toBeNull();
@@ -91,8 +101,13 @@ describe('LXC lifecycle', () => {
       const e = await lab.fail('POST', '/nodes/pve/lxc/100/status/start');
       expect(e).toMatchObject({ status: 500, message: "can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout" });
       expect((await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 2048 })).message).toMatch(/^can't lock file/);
+      lab.emu.faults.holdGuestLock(140);
+      expect((await lab.fail('POST', '/nodes/pve/lxc', createParams(140))).message)
+        .toBe("unable to create CT 140 - can't lock file '/run/lock/lxc/pve-config-140.lock' - got timeout");
+      expect(lab.state.containers.has(140)).toBe(false);
     } finally {
       lab.emu.faults.releaseGuestLock(100);
+      lab.emu.faults.releaseGuestLock(140);
     }
   });
 
@@ -155,6 +170,22 @@ describe('LXC lifecycle', () => {
     expect(lab.taskLog(upid)).toContain("bridge 'vmbr9' does not exist");
   });
 
+  it('a backend that cannot start the CT fails the start task with PVE text and the backend message in the log', async () => {
+    const original = lab.backend.startContainer;
+    lab.backend.startContainer = async () => {
+      throw new Error('veth setup failed: no such device');
+    };
+    try {
+      expect(await lab.task('POST', '/nodes/pve/lxc', createParams(131))).toBe('OK');
+      const upid = await lab.api('POST', '/nodes/pve/lxc/131/status/start');
+      expect(await lab.emu.waitTask(upid)).toBe("startup for container '131' failed");
+      expect(lab.taskLog(upid)).toContain('veth setup failed: no such device');
+      expect((await lab.api('GET', '/nodes/pve/lxc/131/status/current')).status).toBe('stopped');
+    } finally {
+      lab.backend.startContainer = original;
+    }
+  });
+
   it('destroys: running needs force, missing guests answer 500', async () => {
     expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
     expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: 'unable to destroy CT 100 - container is running' });
@@ -168,6 +199,9 @@ describe('LXC lifecycle', () => {
     expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: missing });
     expect(await lab.fail('GET', '/nodes/pve/lxc/100/interfaces')).toMatchObject({ status: 500, message: missing });
     expect(lab.state.containers.has(100)).toBe(false);
+    // start/stop check "running" synchronously; only the start worker loads the config (PVE's Status.pm)
+    expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/stop')).toMatchObject({ status: 500, message: 'CT 100 not running' });
+    expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe(missing);
     void ALPINE_VOLID;
   });
 });

@@ -162,12 +162,17 @@ export function registerNodeRoutes(routes: RouteTable, deps: ClusterDeps): void 
   const onNode = nodeScoped(routes, deps);
 
   routes.on('GET', '/version', () => versionInfo(state));
+  // PVE's /nodes rows come from the same resource data as /cluster/resources (id/type/disk included)
   routes.on('GET', '/nodes', () => [...state.nodes.values()].map((n) => {
     const row = nodeRow(deps, n);
-    delete row.id;
-    delete row.type;
+    if (row.status === 'online') {
+      row.disk = rootUsed(n);
+      row.maxdisk = ROOTFS_TOTAL;
+    }
     return row;
   }));
+  onNode('GET', '/nodes/{node}', () =>
+    ['aplinfo', 'lxc', 'network', 'rrddata', 'status', 'storage', 'tasks', 'version', 'vzdump'].map((name) => ({ name })));
   onNode('GET', '/nodes/{node}/status', (_ctx, n) => nodeStatus(state, n));
   onNode('GET', '/nodes/{node}/version', () => {
     const { version, release: rel, repoid } = versionInfo(state);

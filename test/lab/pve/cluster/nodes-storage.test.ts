@@ -42,7 +42,7 @@ describe('nodes, cluster and storage', () => {
     lab.emu.faults.nodeOffline('pve2', true);
     try {
       const nodes = await lab.api('GET', '/nodes');
-      expect(nodes[1]).toEqual({ node: 'pve2', status: 'offline' });
+      expect(nodes[1]).toEqual({ node: 'pve2', id: 'node/pve2', type: 'node', status: 'offline' });
       const e = await lab.fail('GET', '/nodes/pve2/status');
       expect(e.status).toBe(595);
       const st = await lab.api('GET', '/cluster/status');

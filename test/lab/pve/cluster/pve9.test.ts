@@ -22,4 +22,15 @@ describe('PVE 9.1 flavour', () => {
     await lab.api('GET', '/cluster/resources');
     await lab.api('GET', '/nodes/pve/storage/local-lvm/content');
   });
+
+  it('creates unprivileged by default and reports a missing template from the worker', async () => {
+    const { unprivileged: _u, ...params } = createParams(101);
+    expect(await lab.task('POST', '/nodes/pve/lxc', params)).toBe('OK');
+    expect((await lab.api('GET', '/nodes/pve/lxc/101/config')).unprivileged).toBe(1);
+    const missing = 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst';
+    expect(await lab.task('POST', '/nodes/pve/lxc', createParams(102, { ostemplate: missing })))
+      .toBe(`unable to create CT 102 - can't find file '${missing}'`);
+    expect(lab.state.containers.has(102)).toBe(false);
+    expect(await lab.api('GET', '/nodes/pve/storage/local-lvm/content', { vmid: 102 })).toEqual([]);
+  });
 });

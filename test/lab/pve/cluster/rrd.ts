@@ -64,3 +64,43 @@ function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 }
+
+export interface GuestRrdInput {
+  seed: string;
+  maxcpu: number;
+  maxmem: number;
+  maxdisk: number;
+  disk: number;
+  /** seconds since epoch the guest has been running from; undefined = stopped (rows carry only `time`) */
+  runningSince?: number;
+}
+
+/** Rows for GET /nodes/{node}/lxc/{vmid}/rrddata: only `time` where the guest was not running, as rrdtool leaves gaps. */
+export function guestRrdRows(input: GuestRrdInput, timeframe: string, cf: string | undefined, nowMs: number): Record<string, number>[] {
+  const step = RRD_STEPS[timeframe] ?? 60;
+  const end = Math.floor(nowMs / 1000 / step) * step;
+  const boost = cf === 'MAX' ? 1.15 : 1;
+  const rows: Record<string, number>[] = [];
+  for (let i = ROWS - 1; i >= 0; i--) {
+    const t = end - i * step;
+    if (input.runningSince === undefined || t + step <= input.runningSince) {
+      rows.push({ time: t });
+      continue;
+    }
+    const s = (k: string) => Math.min(1, wave(`${input.seed}/${k}`, t, 900) * boost);
+    rows.push({
+      time: t,
+      cpu: round(0.001 + 0.05 * s('cpu'), 6),
+      maxcpu: input.maxcpu,
+      mem: Math.round(input.maxmem * (0.05 + 0.15 * s('mem'))),
+      maxmem: input.maxmem,
+      disk: input.disk,
+      maxdisk: input.maxdisk,
+      netin: round(100 + 3000 * s('netin'), 2),
+      netout: round(80 + 2000 * s('netout'), 2),
+      diskread: round(50 * s('dr'), 2),
+      diskwrite: round(400 * s('dw'), 2),
+    });
+  }
+  return rows;
+}

@@ -87,4 +87,23 @@ describe('snapshots and backups', () => {
     expect((await lab.fail('POST', '/nodes/pve/vzdump', { vmid: '100', storage: 'local-lvm' })).message).toBe("storage 'local-lvm' does not support vzdump backups");
     expect(await lab.task('POST', '/nodes/pve/vzdump', { vmid: '100,999', storage: 'local' })).toBe('job errors');
   });
+
+  it('holds lock: backup during the job; stop mode restarts a running CT', async () => {
+    const lab2 = await startLab({ taskSeconds: 0.2 });
+    try {
+      await withTemplate(lab2);
+      expect(await lab2.task('POST', '/nodes/pve/lxc', createParams(100, { start: 1 }))).toBe('OK');
+      const upid = await lab2.api('POST', '/nodes/pve/vzdump', { vmid: '100', storage: 'local', mode: 'stop', compress: 'gzip' });
+      expect((await lab2.api('GET', '/nodes/pve/lxc/100/config')).lock).toBe('backup');
+      expect(await lab2.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 1024 })).toMatchObject({ message: 'CT is locked (backup)' });
+      expect(await lab2.emu.waitTask(upid)).toBe('OK');
+      expect(lab2.taskLog(upid)).toEqual(expect.arrayContaining(['INFO: stopping virtual guest', 'INFO: restarting vm']));
+      expect((await lab2.api('GET', '/nodes/pve/lxc/100/config')).lock).toBeUndefined();
+      expect((await lab2.api('GET', '/nodes/pve/lxc/100/status/current')).status).toBe('running');
+      const [b] = await lab2.api('GET', '/nodes/pve/storage/local/content', { content: 'backup' });
+      expect(b.format).toBe('tar.gz');
+    } finally {
+      await lab2.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@
 import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getStorage, hashUnit, rootfsBytes } from './cluster-state';
 import { type ClusterDeps, logDate, nodeScoped } from './route-kit';
+import { startGuest, stopGuest } from './lxc-status-routes';
 import { assertSpace } from './storage-routes';
 
 const EXT: Record<string, string> = { '0': 'tar', '1': 'tar.lzo', gzip: 'tar.gz', lzo: 'tar.lzo', zstd: 'tar.zst' };
@@ -30,8 +31,11 @@ function backupOne(deps: ClusterDeps, n: NodeState, ct: Container, p: Record<str
   line(`INFO: Starting Backup of VM ${ct.vmid} (lxc)`);
   line(`INFO: Backup started at ${logDate(startMs)}`);
   if (faults.isGuestLockHeld(ct.vmid)) throw new Error(`can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.lock' - got timeout`);
-  if (ct.config.lock !== undefined) throw new Error(`CT is locked (${ct.config.lock})`);
+  if (ct.config.lock !== 'backup') {
+    throw new Error(ct.config.lock === undefined ? `can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.lock' - got timeout` : `CT is locked (${ct.config.lock})`);
+  }
   line(`INFO: status = ${ct.running ? 'running' : 'stopped'}`);
+  line(`INFO: backup mode: ${p.mode ?? 'snapshot'}`);
   line(`INFO: CT Name: ${ct.config.hostname ?? `CT${ct.vmid}`}`);
   line("INFO: including mount point rootfs ('/') in backup");
   const name = `vzdump-lxc-${ct.vmid}-${stamp(startMs)}.${ext}`;
@@ -72,12 +76,26 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
     // every listed guest lives on another node: PVE answers the literal 'OK' without starting a task
     if (local.length === 0 && missing.length === 0 && wanted.length > 0) return 'OK';
 
+    // vzdump holds `lock: backup` on each guest while it is being backed up
+    const locked: Container[] = [];
     return ctx.tasks.start({
       node: n.name,
       type: 'vzdump',
+      onStart: () => {
+        for (const id of local) {
+          const ct = state.containers.get(id)!;
+          if (ct.config.lock === undefined && !deps.faults.isGuestLockHeld(id)) {
+            ct.config.lock = 'backup';
+            locked.push(ct);
+          }
+        }
+      },
+      onEnd: () => {
+        for (const ct of locked) if (ct.config.lock === 'backup') delete ct.config.lock;
+      },
       id: local.length === 1 && missing.length === 0 ? String(local[0]) : '',
       identity: ctx.identity,
-      run: (log) => {
+      run: async (log) => {
         const args = Object.entries(p).filter(([k]) => k !== 'node').map(([k, v]) => `--${k} ${v}`).join(' ');
         log.line(`INFO: starting new backup job: vzdump ${args} --node ${n.name}`.replace(/ +/g, ' '));
         for (const id of missing) log.line(`ERROR: Backup of VM ${id} failed - unable to find VM '${id}'`);
@@ -86,7 +104,20 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
           const ct = state.containers.get(id);
           try {
             if (!ct) throw new Error(`unable to find VM '${id}'`);
-            backupOne(deps, n, ct, p, (l) => log.line(l));
+            if (!locked.includes(ct) && ct.config.lock === 'backup') throw new Error('CT is locked (backup)');
+            const restart = p.mode === 'stop' && ct.running;
+            if (restart) {
+              log.line('INFO: stopping virtual guest');
+              await stopGuest(deps, ct);
+            }
+            try {
+              backupOne(deps, n, ct, p, (l) => log.line(l));
+            } finally {
+              if (restart) {
+                log.line('INFO: restarting vm');
+                await startGuest(deps, ct, log);
+              }
+            }
           } catch (e) {
             failed++;
             log.line(`ERROR: Backup of VM ${id} failed - ${(e as Error).message}`);

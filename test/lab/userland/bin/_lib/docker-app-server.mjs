@@ -64,7 +64,8 @@ server.on('error', (err) => {
 });
 
 server.listen({ port: cfg.port, host: cfg.host || '0.0.0.0' }, () => {
-  if (cfg.readyFile) fs.writeFileSync(cfg.readyFile, 'ready\n');
-  process.stdout.write(`${cfg.service} listening on ${cfg.host || '0.0.0.0'}:${cfg.port} (image ${cfg.image}, lab stand-in)\n`);
+  const port = server.address().port;
+  if (cfg.readyFile) fs.writeFileSync(cfg.readyFile, `ready ${port}\n`);
+  process.stdout.write(`${cfg.service} listening on ${cfg.host || '0.0.0.0'}:${port} (image ${cfg.image}, lab stand-in)\n`);
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -55,7 +55,7 @@ export function parsePort(p, service) {
     return { target, published, host_ip: p.host_ip ?? '', protocol: p.protocol ?? 'tcp' };
   }
   const s = String(p);
-  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):)?(?:(\d+)(?:-\d+)?:)?(\d+)(?:-\d+)?(?:\/(tcp|udp|sctp))?$/.exec(s);
+  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):)?(?:(\d*)(?:-\d+)?:)?(\d+)(?:-\d+)?(?:\/(tcp|udp|sctp))?$/.exec(s);
   if (!m) throw new ComposeError(`service "${service}": invalid port mapping "${s}"`);
   return { target: Number(m[4]), published: m[3] ? Number(m[3]) : null, host_ip: m[1] ?? m[2] ?? '', protocol: m[5] ?? 'tcp' };
 }

@@ -28,11 +28,11 @@ export function dropProject(name) {
   remove(`${PROJECTS}/${name}.json`);
 }
 
-const ids = (project, svc, port) => `${project}-${svc}-${port}`;
+const ids = (project, svc, target) => `${project}-${svc}-${target}`;
 
-/** Listening endpoints of a service: one per published TCP port. */
+/** Listening endpoints of a service: one per TCP port (a bare "80" gets an ephemeral host port, as in Docker). */
 export function endpoints(project, svc) {
-  return svc.ports.filter((p) => p.published !== null && p.protocol === 'tcp').map((p) => ({ ...p, id: ids(project, svc.name, p.published) }));
+  return svc.ports.filter((p) => p.protocol === 'tcp').map((p) => ({ port: p, id: ids(project, svc.name, p.target) }));
 }
 
 export function serviceRunning(project, svc) {
@@ -48,11 +48,13 @@ export async function startService(project, svc) {
     if (alive(readPid(pidFile))) continue;
     const readyFile = `/run/lab-docker/${e.id}.ready`;
     remove(readyFile);
-    const cfg = { project, service: svc.name, image: svc.image, host: e.host_ip, port: e.published, healthPath: svc.healthPath, readyFile: rp(readyFile) };
+    const cfg = { project, service: svc.name, image: svc.image, host: e.port.host_ip, port: e.port.published ?? 0, healthPath: svc.healthPath, readyFile: rp(readyFile) };
     spawnDaemon([process.execPath, SERVER, JSON.stringify(cfg)], { pidFile, logFile: `/var/log/lab-docker/${project}-${svc.name}.log` });
     const ok = await waitFor(() => exists(readyFile), 5000);
     const status = (readText(readyFile) ?? '').trim();
-    if (!ok || status !== 'ready') {
+    const ready = /^ready (\d+)$/.exec(status);
+    if (ready) e.port.published = Number(ready[1]);
+    if (!ok || !ready) {
       await stopPid(readPid(pidFile));
       remove(pidFile);
       return `Error response from daemon: driver failed programming external connectivity on endpoint ${svc.containerName}: ${status.replace(/^error: /, '') || 'server did not start'}`;

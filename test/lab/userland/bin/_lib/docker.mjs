@@ -91,6 +91,11 @@ async function compose(args) {
       if (!saved) progress(` ✔ Network ${project.name}_default  Created`);
       for (const s of todo) {
         const old = byName.get(s.name);
+        // an ephemeral host port ("80") stays what it was while the container lives
+        for (const p of s.ports) {
+          const prev = p.published === null ? old?.ports.find((o) => o.target === p.target && o.protocol === p.protocol && o.host_ip === p.host_ip) : null;
+          if (prev) p.published = prev.published;
+        }
         // a changed definition recreates the container
         if (old && JSON.stringify(old.ports) !== JSON.stringify(s.ports) && serviceRunning(project.name, old)) await stopService(project.name, old);
         const wasRunning = serviceRunning(project.name, s);

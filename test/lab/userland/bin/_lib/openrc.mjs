@@ -3,6 +3,7 @@
 // runlevels are symlinks in /etc/runlevels/<level>/.
 import fs from 'node:fs';
 import { ensureBase } from './apk-db.mjs';
+import { alive } from './daemon.mjs';
 import { exists, finish, list, mkdirp, readText, remove, rp, ROOT, writeText } from './fsroot.mjs';
 import { BOOT_ORDER, SERVICES } from './services.mjs';
 
@@ -226,17 +227,54 @@ async function labBoot() {
   return rc;
 }
 
+/**
+ * One OpenRC operation at a time per container (OpenRC serialises with its own lock files): lab-boot runs
+ * detached right after start, and an early `rc-service x start` over pct exec must wait for it, not race it.
+ */
+async function withLock(fn) {
+  const dir = '/run/openrc/.lab-lock';
+  mkdirp('/run/openrc');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(rp(dir));
+      fs.writeFileSync(rp(`${dir}/pid`), `${process.pid}\n`);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number((readText(`${dir}/pid`) ?? '').trim());
+      // a holder that died (or has not written its pid for a while) leaves a stale lock
+      let stale = holder > 0 && !alive(holder);
+      if (!holder) {
+        try {
+          stale = Date.now() - fs.statSync(rp(dir)).mtimeMs > 2000;
+        } catch {
+          stale = false;
+        }
+      }
+      if (stale) remove(dir);
+      else if (Date.now() > deadline) throw new Error('timed out waiting for another OpenRC operation');
+      else await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    remove(dir);
+  }
+}
+
 const tool = process.argv[2];
 const args = process.argv.slice(3);
 ensureBase();
 let code = 1;
-if (tool === 'rc-service') code = await rcService(args);
+if (tool === 'rc-service') code = await withLock(() => rcService(args));
 else if (tool === 'rc-update') code = rcUpdate(args);
 else if (tool === 'rc-status') code = rcStatus(args);
-else if (tool === 'openrc') code = await bootLevels(args.filter((x) => !x.startsWith('-')).length ? args.filter((x) => !x.startsWith('-')) : ['default']);
+else if (tool === 'openrc') code = await withLock(() => bootLevels(args.filter((x) => !x.startsWith('-')).length ? args.filter((x) => !x.startsWith('-')) : ['default']));
 else if (tool === 'lab-boot') {
   mkdirp('/var/log');
-  code = await labBoot();
+  code = await withLock(labBoot);
 }
 void readText;
 finish(code, out.text, out.err);
