@@ -78,20 +78,22 @@ case "$1" in
     rm -f "$state"
     ;;
   bound|renew)
-    new="$ip/\${mask:-24}"
-    [ "$(cat "$state" 2>/dev/null)" = "$new" ] || ip -4 addr flush dev "$interface"
-    ip addr replace "$new" \${broadcast:+broadcast $broadcast} dev "$interface"
-    echo "$new" > "$state"
-    if [ -n "$router" ]; then
-      while ip route del default dev "$interface" 2>/dev/null; do :; done
-      for r in $router; do ip route add default via "$r" dev "$interface" onlink && break; done
-    fi
+    # The address goes on last: whoever sees the lease (GET .../interfaces, ip addr) can rely on the route and
+    # resolv.conf being in place already.
     if [ "$KEEP_RESOLV" = 0 ] && [ -n "$dns" ]; then
       {
         [ -n "$domain" ] && echo "search $domain"
         for d in $dns; do echo "nameserver $d"; done
       } > /etc/resolv.conf.udhcpc && mv -f /etc/resolv.conf.udhcpc /etc/resolv.conf
     fi
+    new="$ip/\${mask:-24}"
+    [ "$(cat "$state" 2>/dev/null)" = "$new" ] || ip -4 addr flush dev "$interface"
+    if [ -n "$router" ]; then
+      while ip route del default dev "$interface" 2>/dev/null; do :; done
+      for r in $router; do ip route add default via "$r" dev "$interface" onlink && break; done
+    fi
+    ip addr replace "$new" \${broadcast:+broadcast $broadcast} dev "$interface"
+    echo "$new" > "$state"
     ;;
 esac
 exit 0

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin `pct` / `pveam` for the simulated node's SSH sessions. Plain .mjs (no TypeScript loader) so it starts
+// Thin `pct` / `pveam` / `pveversion` for the simulated node's SSH sessions. Plain .mjs (no TypeScript loader) so it starts
 // fast. The wrapper scripts in <runDir>/bin set LAB_CONTROL_URL / LAB_CONTROL_TOKEN and exec:
 //   node cli-client.mjs pct "$@"
 // The emulator does the work; for `pct exec` it answers with a host argv that we run with inherited stdio.

@@ -10,14 +10,22 @@ export interface ControlLike {
 
 export function parseCliRequest(body: unknown): CliRequest {
   const b = (body ?? {}) as Record<string, unknown>;
-  if (b.tool !== 'pct' && b.tool !== 'pveam') throw new Error(`unknown tool ${JSON.stringify(b.tool)}`);
+  if (b.tool !== 'pct' && b.tool !== 'pveam' && b.tool !== 'pveversion') throw new Error(`unknown tool ${JSON.stringify(b.tool)}`);
   if (!Array.isArray(b.args) || !b.args.every((a) => typeof a === 'string')) throw new Error('args must be an array of strings');
   if (typeof b.cwd !== 'string' || !b.cwd.startsWith('/')) throw new Error('cwd must be an absolute path');
   return { tool: b.tool, args: b.args as string[], cwd: b.cwd };
 }
 
 export function runCli(host: CliHost, req: CliRequest): Promise<CliResponse> {
+  if (req.tool === 'pveversion') return runPveversion(host);
   return req.tool === 'pct' ? runPct(host, req.args, req.cwd) : runPveam(host, req.args);
+}
+
+/** `pveversion`: `pve-manager/<version>/<repoid> (running kernel: ...)`, from the emulator's GET /version. */
+async function runPveversion(host: CliHost): Promise<CliResponse> {
+  const v = (await host.callApi('GET', '/version')) as { version?: string; repoid?: string };
+  const kernel = String(v.version ?? '').startsWith('9.') ? '6.14.11-4-pve' : '6.8.12-15-pve';
+  return { stdout: `pve-manager/${v.version}/${v.repoid} (running kernel: ${kernel})\n`, stderr: '', exitCode: 0 };
 }
 
 /** Registers `POST /cli` on the emulator's control server. */

@@ -18,7 +18,7 @@ export interface CliHost {
 
 /** One CLI invocation as the thin client sends it. */
 export interface CliRequest {
-  tool: 'pct' | 'pveam';
+  tool: 'pct' | 'pveam' | 'pveversion';
   args: string[];
   /** the session's working directory, to resolve relative local paths (pct push/pull) */
   cwd: string;

@@ -32,6 +32,11 @@ afterAll(async () => {
 });
 
 describe('pct/pveam on the emulator (virtual backend)', () => {
+  it('pveversion reports the emulated pve-manager', async () => {
+    const r = await run('pveversion');
+    expect(r.stdout).toMatch(/^pve-manager\/8\.4\.\d+\/[0-9a-f]+ \(running kernel: [\w.-]+-pve\)\n$/);
+  });
+
   it('pveam lists and downloads templates of the emulated storage', async () => {
     const av = await run('pveam available --section system');
     expect(av.code).toBe(0);

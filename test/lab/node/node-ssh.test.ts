@@ -35,6 +35,21 @@ describe('node ssh', () => {
     await expect(connectPinned(ssh, 'SHA256:' + 'A'.repeat(43))).rejects.toThrow();
   });
 
+  it('offers SFTP (uploads land on the node for pct push)', async () => {
+    const target = path.join(runDir, 'uploaded.txt');
+    await new Promise<void>((resolve, reject) => {
+      conn.sftp((err, sftp) => {
+        if (err) return reject(err);
+        sftp.writeFile(target, 'via sftp\n', (e) => {
+          sftp.end();
+          if (e) reject(e);
+          else resolve();
+        });
+      });
+    });
+    expect(fs.readFileSync(target, 'utf8')).toBe('via sftp\n');
+  });
+
   it('finds the lab pct/pveam first on PATH', async () => {
     const r = await sshExec(conn, 'command -v pct; command -v pveam');
     expect(r.stdout.trim().split('\n')).toEqual([path.join(runDir, 'bin', 'pct'), path.join(runDir, 'bin', 'pveam')]);

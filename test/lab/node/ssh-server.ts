@@ -121,7 +121,7 @@ function registerHost(emulator: EmulatorLike, host: CliHost): void {
 }
 
 function writeWrappers(binDir: string, control: { url: string; token: string }, node: string): void {
-  for (const tool of ['pct', 'pveam']) {
+  for (const tool of ['pct', 'pveam', 'pveversion']) {
     const script = [
       '#!/bin/sh',
       `# ${tool} of the simulated PVE node '${node}' (lab); the emulator does the work.`,

@@ -15,6 +15,7 @@ beforeAll(async () => {
       routes.on('GET', '/nodes/{node}/lxc', () => ({ data: [{ vmid: 100, status: 'stopped' }], total: 1 }));
       routes.on('GET', '/nodes/{node}/network', () => ({ data: [], changes: '--- /etc/network/interfaces\n+++ new\n' }));
       routes.on('GET', '/cluster/nextid', () => '100');
+      routes.on('GET', '/nodes/{node}/storage', () => ({ data: [], total: 0, changes: '' }));
       routes.on('PUT', '/nodes/{node}/lxc/{vmid}/config', ({ params }) => void seen.push(params));
       routes.on('PUT', '/cluster/notifications/endpoints/gotify/{name}', ({ params }) => void seen.push(params));
       routes.on('GET', '/nodes/{node}/lxc/{vmid}/status/current', ({ params }) => {
@@ -42,6 +43,8 @@ describe('envelope', () => {
     expect(net.json).toEqual({ changes: '--- /etc/network/interfaces\n+++ new\n', data: [] });
     const id = await raw(emu, 'GET', '/cluster/nextid', { token: true });
     expect(id.text).toBe('{"data":"100"}');
+    // PVE's formatter leaves out a zero total and empty changes
+    expect((await raw(emu, 'GET', '/nodes/pve/storage', { token: true })).text).toBe('{"data":[]}');
   });
 
   it('answers a handler returning nothing with {"data":null}', async () => {

@@ -160,11 +160,12 @@ function authDelay(deps: ServerDeps, started: number): number {
   return Math.max(0, deps.authFailureDelayMs - (Date.now() - started));
 }
 
+/** Formatter/Standard.pm prepare_response_data: `total` / `changes` only when truthy (0 and '' are left out). */
 function successBody(r: RouteResult): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  if (r.changes !== undefined) body.changes = r.changes;
+  if (r.changes) body.changes = r.changes;
   body.data = r.data === undefined ? null : r.data;
-  if (r.total !== undefined) body.total = r.total;
+  if (r.total) body.total = r.total;
   return body;
 }
 
@@ -172,7 +173,7 @@ function successBody(r: RouteResult): Record<string, unknown> {
 export function errorReply(err: PveHttpError): Reply {
   if (err.status >= 595) return { status: err.status, message: err.message };
   const body: Record<string, unknown> = { data: null };
-  if (err.errors) body.errors = err.errors;
+  if (err.errors && Object.keys(err.errors).length > 0) body.errors = err.errors;
   body.message = err.message.endsWith('\n') ? err.message : `${err.message}\n`;
   return { status: err.status, message: err.message, body };
 }

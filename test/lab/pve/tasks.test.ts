@@ -28,7 +28,7 @@ let slow: Emulator;
 beforeAll(async () => {
   [emu, slow] = await Promise.all([
     startTestEmulator({ registerRoutes: register }),
-    startTestEmulator({ registerRoutes: register, taskSeconds: 1 }),
+    startTestEmulator({ registerRoutes: register, taskSeconds: 2 }),
   ]);
 });
 afterAll(async () => {
@@ -56,9 +56,24 @@ describe('tasks', () => {
     expect(running.json.data).toMatchObject({ status: 'running', upid, node: 'pve', type: 'vzstart', id: '100', user: 'root@pam', tokenid: 'proximity' });
     expect(running.json.data).not.toHaveProperty('exitstatus');
     expect(await slow.waitTask(upid)).toBe('OK');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1990);
     const done = await status(slow, upid);
     expect(done.json.data).toMatchObject({ status: 'stopped', exitstatus: 'OK' });
+  });
+
+  it('stops a task that has not done its work yet: TASK ERROR: interrupted by signal', async () => {
+    // tasks of a minute: the DELETE surely comes before the work
+    const long = await startTestEmulator({ registerRoutes: register, taskSeconds: 60 });
+    try {
+      const upid = (await raw(long, 'POST', '/nodes/pve/lxc/100/status/start', { token: true })).json.data;
+      const del = await raw(long, 'DELETE', `/nodes/pve/tasks/${encodeURIComponent(upid)}`, { token: true });
+      expect(del.status).toBe(200);
+      expect(await long.waitTask(upid)).toBe('interrupted by signal');
+      const log = await raw(long, 'GET', `/nodes/pve/tasks/${encodeURIComponent(upid)}/log`, { token: true });
+      expect(log.json.data).toEqual([{ n: 1, t: 'TASK ERROR: interrupted by signal' }]);
+    } finally {
+      await long.close();
+    }
   });
 
   it('pages the log as {n,t} with total; the last line is TASK OK', async () => {

@@ -55,6 +55,8 @@ export class LabTaskManager implements TaskManager {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly waiters = new Map<string, { resolve: (exit: string) => void; reject: (e: Error) => void }[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** tasks whose work has not begun yet (still inside their taskSeconds), so they can be stopped */
+  private readonly pending = new Map<string, { timer: NodeJS.Timeout; opts: StartTaskOptions }>();
   // A fake boot 1 h ago: pstart is in clock ticks (100 Hz) since boot, as /proc/<pid>/stat has it.
   private readonly bootMs = Date.now() - 3600_000;
   private nextPid = 100_000 + Math.floor(Math.random() * 100_000);
@@ -84,10 +86,26 @@ export class LabTaskManager implements TaskManager {
     o.onStart?.();
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      this.pending.delete(rec.upid);
       void this.runTask(rec, o, injected);
     }, Math.max(0, this.opts.taskSeconds * 1000));
     this.timers.add(timer);
+    this.pending.set(rec.upid, { timer, opts: o });
     return rec.upid;
+  }
+
+  /**
+   * DELETE /nodes/{node}/tasks/{upid}: PVE sends the worker SIGTERM and it ends "interrupted by signal". Only a
+   * task whose work has not begun can be interrupted here; one already doing its work finishes normally.
+   */
+  stop(upid: string): void {
+    const p = this.pending.get(upid);
+    const rec = this.tasks.get(upid);
+    if (!p || !rec) return;
+    clearTimeout(p.timer);
+    this.timers.delete(p.timer);
+    this.pending.delete(upid);
+    void this.runTask(rec, { ...p.opts, run: () => {} }, 'interrupted by signal');
   }
 
   private async runTask(rec: TaskRecord, o: StartTaskOptions, injected: string | undefined): Promise<void> {
@@ -141,6 +159,7 @@ export class LabTaskManager implements TaskManager {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.pending.clear();
     for (const [upid, list] of this.waiters) {
       for (const w of list) w.reject(new Error(`emulator closed before task ${upid} finished`));
     }
@@ -226,6 +245,12 @@ export function registerTaskRoutes(router: Router, tasks: LabTaskManager): void 
     o.status = t.status;
     if (t.status === 'stopped') o.exitstatus = t.exitstatus;
     return o;
+  });
+
+  router.on('DELETE', '/nodes/{node}/tasks/{upid}', ({ params }) => {
+    const t = lookup(tasks, params.node, params.upid);
+    tasks.stop(t.upid);
+    return null;
   });
 
   router.on('GET', '/nodes/{node}/tasks/{upid}/log', ({ params }) => {
