@@ -155,6 +155,7 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     await e.pct('start', A);
     const again = await until('Caddy back on :30001 after the appliance reboot', () => get(`http://${wan}:30001/`).catch(() => null));
     expect(again.headers.get('x-frame-options')).toBe('DENY');
+    await e.backend.waitBooted(e.node, APPLIANCE, 20_000); // lab-boot records "started" after caddy answers
     const status = await e.pct('exec', A, '--', 'rc-status');
     for (const svc of ['iptables', 'dnsmasq', 'caddy']) expect(status).toMatch(new RegExp(`^ ${svc} +\\[  started  \\]$`, 'm'));
     expect((await e.pct('exec', A, '--', 'cat', '/proc/sys/net/ipv4/ip_forward')).trim()).toBe('1');

@@ -25,7 +25,7 @@ async function control(path: string, body?: unknown, token = emu.control.token) 
     headers: { 'X-Lab-Token': token, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as any };
 }
 
 describe('faults at the HTTP layer', () => {

@@ -40,7 +40,7 @@ it('starts a lab, prints its description as one JSON line, serves the API and st
     expect(r.status).toBe(200);
     await agent.close();
     const state = await fetch(`${info.control.url}/state`, { headers: { 'X-Lab-Token': info.control.token } });
-    expect((await state.json()).clusterName).toBe('lab-cluster');
+    expect(((await state.json()) as any).clusterName).toBe('lab-cluster');
   } finally {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
