@@ -89,8 +89,7 @@ case "$1" in
     new="$ip/\${mask:-24}"
     [ "$(cat "$state" 2>/dev/null)" = "$new" ] || ip -4 addr flush dev "$interface"
     if [ -n "$router" ]; then
-      while ip route del default dev "$interface" 2>/dev/null; do :; done
-      for r in $router; do ip route add default via "$r" dev "$interface" onlink && break; done
+      for r in $router; do ip route replace default via "$r" dev "$interface" onlink && break; done
     fi
     ip addr replace "$new" \${broadcast:+broadcast $broadcast} dev "$interface"
     echo "$new" > "$state"

@@ -1,5 +1,6 @@
 // Container lifecycle for the netns backend: private root (create), namespaces + NICs + init + DHCP + lab-boot
 // (start), hard stop, destroy, and the views other parts of the lab need (interfaces, exec argv, file paths).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LabContainerSpec, LabInterfaceInfo, LabNetSpec } from '../backend';
@@ -12,7 +13,6 @@ import { mapContainerPath, seedRootfs, writeStartFiles } from './container-rootf
 import { execArgv, startInit, stopInit, type ContainerInit, type ExecOptions } from './container-runtime';
 import { ensureNoForwarding, type NodeNetwork } from './node-network';
 import { run } from './run';
-import { spawn } from 'node:child_process';
 
 const HOSTNAME_RE = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const DNS_WORD_RE = /^[A-Za-z0-9.:_-]+$/;

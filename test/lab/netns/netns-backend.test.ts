@@ -26,7 +26,8 @@ describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
   let lab: NetnsBackend;
   let userland: ReturnType<typeof makeUserland>;
   let base: string;
-  const staticSpec = () => ctSpec(STATIC, [{ index: 0, bridge: 'vmbr0', ip: `${base}.50/24`, gw: `${base}.1` }]);
+  const staticSpec = () =>
+    ctSpec(STATIC, [{ index: 0, bridge: 'vmbr0', ip: `${base}.50/24`, gw: `${base}.1`, mtu: 1400, name: 'lan0' }]);
 
   beforeAll(async () => {
     userland = makeUserland('#!/bin/sh\n# lab-boot stand-in: proves it ran inside, after the network\nip -4 -o addr > /run/lab-booted\n');
@@ -77,15 +78,21 @@ describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
   });
 
   it('configures static ip and gw, and the host reaches a daemon that outlives its exec until stop', async () => {
-    const eth0 = (await lab.interfaces('pve', STATIC))!.find((i) => i.name === 'eth0');
-    expect(eth0?.inet).toBe(`${base}.50/24`);
-    expect(await shIn(lab, STATIC, 'ip route show default')).toContain(`default via ${base}.1 dev eth0`);
+    const lan0 = (await lab.interfaces('pve', STATIC))!.find((i) => i.name === 'lan0');
+    expect(lan0?.inet).toBe(`${base}.50/24`);
+    expect(await shIn(lab, STATIC, 'ip route show default')).toContain(`default via ${base}.1 dev lan0`);
+    expect(await shIn(lab, STATIC, 'cat /sys/class/net/lan0/mtu')).toBe('1400\n');
+    expect((await run(['ip', '-n', lab.nodeNetns(), '-o', 'link', 'show', `veth${STATIC}i0`])).stdout).toMatch(
+      /mtu 1400 .* master vmbr0 /,
+    );
     fs.mkdirSync(lab.containerPath('pve', STATIC, '/srv/www-201'), { recursive: true });
     fs.writeFileSync(lab.containerPath('pve', STATIC, '/srv/www-201/index.html'), 'hello from 201\n');
     // busybox httpd daemonizes: the exec returns while the server keeps running inside the container.
     await shIn(lab, STATIC, 'busybox httpd -p 8080 -h /srv/www-201');
-    const res = await fetch(`http://${base}.50:8080/`, { signal: AbortSignal.timeout(5_000) });
-    expect(await res.text()).toBe('hello from 201\n');
+    const body = await waitFor('httpd answering', () =>
+      fetch(`http://${base}.50:8080/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.text(), () => null),
+    );
+    expect(body).toBe('hello from 201\n');
     expect(hostProcessWith('httpd -p 8080 -h /srv/www-201')).toBe(true);
 
     await lab.stopContainer('pve', STATIC);
@@ -102,7 +109,7 @@ describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
     expect(await shIn(lab, STATIC, 'cat /srv/www-201/index.html; ls /run/stale.pid 2>&1 || true')).toMatch(
       /^hello from 201\n.*No such file/s,
     );
-    expect((await lab.interfaces('pve', STATIC))!.find((i) => i.name === 'eth0')?.inet).toBe(`${base}.50/24`);
+    expect((await lab.interfaces('pve', STATIC))!.find((i) => i.name === 'lan0')?.inet).toBe(`${base}.50/24`);
   });
 
   it('gives every container a private filesystem and maps paths for push/pull safely', async () => {

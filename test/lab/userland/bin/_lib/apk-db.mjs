@@ -1,6 +1,7 @@
 // The installed-package database (/etc/apk/installed in the lab, apk's own P:/V: record format) and /etc/apk/world.
 import { BASE, CATALOG, baseServiceFiles } from './apk-catalog.mjs';
-import { exists, mkdirp, readText, writeText } from './fsroot.mjs';
+import fs from 'node:fs';
+import { exists, mkdirp, readText, rp, writeText } from './fsroot.mjs';
 
 // apk keeps this in /lib/apk/db/installed; /lib is the host's read-only /usr/lib in lab containers
 const DB = '/etc/apk/installed';
@@ -12,8 +13,9 @@ export function ensureBase() {
   // directories alpine-baselayout ships (pct push does not create parent directories)
   for (const d of ['/etc/apk', '/etc/conf.d', '/etc/init.d', '/etc/local.d', '/etc/sysctl.d', '/etc/network', '/etc/runlevels/sysinit',
     '/etc/runlevels/boot', '/etc/runlevels/default', '/etc/runlevels/shutdown', '/var/lib/misc', '/var/log', '/run/openrc']) mkdirp(d);
-  writeText(WORLD, 'alpine-base\n');
-  writeDb(new Map(Object.entries(BASE)));
+  // 'wx': never overwrite what a concurrent apk (or lab-boot) has written meanwhile
+  createOnce(WORLD, 'alpine-base\n');
+  createOnce(DB, serializeDb(new Map(Object.entries(BASE))));
   for (const f of baseServiceFiles()) if (!exists(f.path)) writeText(f.path, f.text, f.mode);
   if (!exists('/etc/sysctl.conf')) writeText('/etc/sysctl.conf', '# content of this file will override /etc/sysctl.d/*\n');
   if (!exists('/etc/alpine-release')) writeText('/etc/alpine-release', '3.20.3\n');
@@ -30,9 +32,21 @@ export function readDb() {
   return out;
 }
 
-export function writeDb(map) {
+function serializeDb(map) {
   const recs = [...map].sort(([a], [b]) => a.localeCompare(b)).map(([n, v]) => `P:${n}\nV:${v}\n`);
-  writeText(DB, recs.join('\n') + (recs.length ? '\n' : ''));
+  return recs.join('\n') + (recs.length ? '\n' : '');
+}
+
+export function writeDb(map) {
+  writeText(DB, serializeDb(map));
+}
+
+function createOnce(p, text) {
+  try {
+    fs.writeFileSync(rp(p), text, { flag: 'wx' });
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+  }
 }
 
 export function readWorld() {
