@@ -102,7 +102,7 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     const hosts = await until('whoami.prox.local in the appliance DNS', async () => {
       const r = await e.sh(`pct exec ${APP} -- getent hosts whoami.prox.local`);
       return r.code === 0 ? r.stdout : null;
-    }, 10_000);
+    }, 20_000);
     expect(hosts.split(/\s+/)[0]).toBe(appAddr);
 
     // docker is not there before apk installs it
@@ -135,8 +135,8 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     // ---- NAT: the app reaches the upstream only while MASQUERADE is on ------------------------------------
     const internet = e.backend.subnet.internetUrl;
     const curl = (timeout: string) => e.sh(`pct exec ${APP} -- curl -s -o /dev/null -m ${timeout} -w '%{http_code}' ${internet}`);
-    const withNat = await curl('3');
-    expect([withNat.code, withNat.stdout]).toEqual([0, '200']);
+    const withNat = await curl('8');
+    expect([withNat.code, withNat.stdout], withNat.stderr).toEqual([0, '200']);
     await e.pct('exec', String(APPLIANCE), '--', 'iptables', '-t', 'nat', '-D', 'POSTROUTING', '-o', 'eth0', '-j', 'MASQUERADE');
     const withoutNat = await curl('1');
     expect(withoutNat.code).not.toBe(0);

@@ -1,13 +1,12 @@
 // The docker stand-in's state: one JSON record per compose project under /var/lib/lab-docker/projects, one
 // web-server process per published port (pid and ready files under /run/lab-docker, logs under
 // /var/log/lab-docker). "The daemon is running" = OpenRC's docker service is started.
-import fileURLToPathModule from 'node:url';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { alive, readPid, spawnDaemon, stopPid, waitFor } from './daemon.mjs';
 import { exists, list, readText, remove, rp, writeText } from './fsroot.mjs';
 
 const PROJECTS = '/var/lib/lab-docker/projects';
-const SERVER = fileURLToPathModule.fileURLToPath(new URL('./docker-app-server.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('./docker-app-server.mjs', import.meta.url));
 
 export const daemonRunning = () => exists('/run/openrc/started/docker');
 
@@ -93,15 +92,8 @@ export async function restartPolicyServices() {
 
 export async function stopAllServices() {
   for (const p of loadProjects()) {
-    for (const s of p.services) {
-      const was = s.state;
-      await stopService(p.name, s);
-      s.state = 'exited';
-      s.stoppedByUser = s.stoppedByUser ?? false;
-      void was;
-    }
+    for (const s of p.services) await stopService(p.name, s);
     saveProject(p);
   }
 }
 
-void path;

@@ -1,10 +1,9 @@
 // `docker` of the lab: a STAND-IN, not Docker. It reads the real compose file and, for each service with
 // published ports, runs a small web server on the published port inside the container (docker-app-server.mjs).
 // It never pulls or runs images.
-import fs from 'node:fs';
 import { loadCompose, ComposeError } from './docker-compose-file.mjs';
 import {
-  daemonRunning, dropProject, endpoints, loadProject, loadProjects, logFile, saveProject, serviceRunning, startService, stopService,
+  daemonRunning, dropProject, loadProject, loadProjects, logFile, saveProject, serviceRunning, startService, stopService,
 } from './docker-state.mjs';
 import { finish, readText } from './fsroot.mjs';
 import { isInstalled } from './apk-db.mjs';
@@ -259,6 +258,4 @@ try {
   err += `${e instanceof ComposeError ? e.message : String(e?.stack ?? e)}\n`;
   code = 1;
 }
-void fs;
-void endpoints;
 finish(code, out, err);

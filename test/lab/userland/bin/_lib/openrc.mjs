@@ -276,5 +276,4 @@ else if (tool === 'lab-boot') {
   mkdirp('/var/log');
   code = await withLock(labBoot);
 }
-void readText;
 finish(code, out.text, out.err);
