@@ -1,6 +1,7 @@
 // `npm run lab [-- options]`: starts a lab and prints ONE JSON line describing it, then runs until SIGINT/SIGTERM.
 //   --backend virtual|netns   --nodes N   --task-seconds S   --schema 8.4|9.1   --port P
 //   --pve-version X.Y.Z       --fast-401 (no 3 s delay on 401)   --userland-bin-dir DIR (netns)   --verbose
+//   --no-ssh (do not start the node's OpenSSH server)
 import { parseArgs } from 'node:util';
 import { startLab } from './lab';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
         'fast-401': { type: 'boolean', default: false },
         'userland-bin-dir': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'no-ssh': { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     port,
     pveVersion: values['pve-version'],
     authFailureDelayMs: values['fast-401'] ? 0 : 3000,
+    ssh: !values['no-ssh'],
     logger: values.verbose ? (l) => process.stderr.write(`${l}\n`) : undefined,
   });
   process.stdout.write(`${JSON.stringify(lab.info)}\n`);

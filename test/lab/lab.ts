@@ -1,9 +1,15 @@
 // Starts a whole lab: a backend (virtual or netns), the PVE API emulator on it, and (to be integrated) the
 // simulated node's SSH server. `describe()` is the one JSON object `npm run lab` prints.
+import { fileURLToPath } from 'node:url';
 import type { LabBackend } from './backend';
 import { createBackend, type BackendKind, type BackendOptions } from './backends';
 import { createEmulator, type Emulator } from './pve/emulator';
 import type { SchemaVersion } from './pve/schema';
+import { startNodeSsh, type NodeSsh } from './node/ssh-server';
+import type { NetnsBackend } from './netns/netns-backend';
+
+/** The Alpine userland (apk, OpenRC, docker stand-in) bound onto /usr/local/bin in netns containers. */
+export const DEFAULT_USERLAND_BIN_DIR = fileURLToPath(new URL('./userland/bin', import.meta.url));
 
 export interface LabOptions {
   backend?: BackendKind;
@@ -16,6 +22,8 @@ export interface LabOptions {
   /** delay of 401 answers; PVE uses 3000 (npm run lab default), tests want 0 */
   authFailureDelayMs?: number;
   logger?: (line: string) => void;
+  /** start the node's OpenSSH server with `pct`/`pveam` (default true; needs /usr/sbin/sshd) */
+  ssh?: boolean;
 }
 
 export interface LabInfo {
@@ -23,7 +31,11 @@ export interface LabInfo {
   nodes: string[];
   control: { url: string; token: string };
   backend: BackendKind;
-  // ssh: { host, port, user, password/privateKeyPath, hostKeyFingerprint }  <- added when the node is integrated
+  ssh?: { host: string; port: number; user: string; privateKeyPath: string; hostKeyFingerprint: string };
+  /** netns only: the node's management address on vmbr0, where the API (8006) and SSH (22) also answer */
+  management?: { address: string; apiUrl: string; sshPort: number };
+  /** netns only: the LAN the host reaches through its one veth */
+  network?: { cidr: string; gateway: string; host: string; internetUrl: string };
 }
 
 export interface Lab {
@@ -35,7 +47,10 @@ export interface Lab {
 
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const kind = opts.backend ?? 'virtual';
-  const backend = await createBackend(kind, opts.backendOptions);
+  const backend = await createBackend(kind, {
+    ...opts.backendOptions,
+    userlandBinDir: opts.backendOptions?.userlandBinDir ?? DEFAULT_USERLAND_BIN_DIR,
+  });
   let emulator: Emulator;
   try {
     emulator = await createEmulator({
@@ -53,15 +68,24 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     throw e;
   }
 
-  // ---- LEAD INTEGRATION POINT -------------------------------------------------------------------------
-  // 1. Simulated node (H7): start its SSH server on the same state and register `POST /cli`, e.g.
-  //      const ssh = await startNodeSsh({ emulator, backend, control: emulator.control, ... });
-  //      registerNodeCli(emulator.control, cliHostFor(emulator));
-  //    and add `ssh` to `info` below; close it in close() before the emulator.
-  // 2. netns backend (H6): make the API reachable from the lab's networks, e.g.
-  //      if (kind === 'netns') await (backend as NetnsBackend).exposeOnManagement(8006, { host: '127.0.0.1', port: emulator.port });
-  //    and report the management address (backend.subnet.management) in `info`.
-  // -----------------------------------------------------------------------------------------------------
+  // The simulated node: its OpenSSH server (pct/pveam act on the emulator's state) and, with real networking,
+  // a management address on vmbr0 where the API and SSH answer as a real node's do.
+  let ssh: NodeSsh | undefined;
+  let management: LabInfo['management'];
+  try {
+    if (opts.ssh !== false) ssh = await startNodeSsh({ emulator, backend });
+    if (kind === 'netns') {
+      const netns = backend as NetnsBackend;
+      await netns.exposeOnManagement(8006, { host: '127.0.0.1', port: emulator.port });
+      if (ssh) await netns.exposeOnManagement(22, { host: '127.0.0.1', port: ssh.port });
+      const address = netns.managementAddress();
+      management = { address, apiUrl: `https://${address}:8006`, sshPort: 22 };
+    }
+  } catch (e) {
+    await ssh?.close().catch(() => {});
+    await emulator.close().catch(() => {});
+    throw e;
+  }
 
   const info: LabInfo = {
     api: {
@@ -75,6 +99,11 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     nodes: emulator.nodes,
     control: { url: emulator.control.url, token: emulator.control.token },
     backend: kind,
+    ...(ssh && {
+      ssh: { host: ssh.host, port: ssh.port, user: ssh.user, privateKeyPath: ssh.privateKeyPath, hostKeyFingerprint: ssh.hostKeyFingerprint },
+    }),
+    ...(management && { management }),
+    ...(kind === 'netns' && { network: networkOf(backend as NetnsBackend) }),
   };
 
   let closing: Promise<void> | undefined;
@@ -83,6 +112,11 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     backend,
     info,
     // emulator.close() also closes the backend (it initialised it)
-    close: () => (closing ??= emulator.close()),
+    close: () => (closing ??= (ssh ? ssh.close().catch(() => {}) : Promise.resolve()).then(() => emulator.close())),
   };
+}
+
+function networkOf(b: NetnsBackend): NonNullable<LabInfo['network']> {
+  const { cidr, gateway, host, internetUrl } = b.subnet;
+  return { cidr, gateway, host, internetUrl };
 }

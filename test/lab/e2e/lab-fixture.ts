@@ -36,7 +36,8 @@ export interface E2eLab {
 }
 
 export async function startE2eLab(): Promise<E2eLab> {
-  const lab = await startLab({ backend: 'netns', taskSeconds: 0, backendOptions: { userlandBinDir: USERLAND } });
+  // The fixture runs its own sshd (with a run dir it controls), so the lab's own is not started.
+  const lab = await startLab({ backend: 'netns', taskSeconds: 0, ssh: false, backendOptions: { userlandBinDir: USERLAND } });
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-ssh-'));
   let ssh: NodeSsh | undefined;
   let conn: Client | undefined;
