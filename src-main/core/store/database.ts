@@ -55,8 +55,9 @@ export function openDatabase(options: OpenDatabaseOptions): ProximityDatabase {
   }
   try {
     // Check the version before any write (journal_mode = WAL writes the header): a newer database stays untouched.
-    assertNotNewer(readVersionOrExplain(handle, file), migrations.length, file);
-    const journalMode = handle.pragma('journal_mode = WAL', { simple: true });
+    const h = handle;
+    assertNotNewer(whileBusy(() => readVersionOrExplain(h, file), busyTimeoutMs), migrations.length, file);
+    const journalMode = whileBusy(() => h.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
     if (file !== ':memory:' && journalMode !== 'wal') {
       throw new ProximityError('DB_ERROR', `The database ${file} could not switch to WAL mode (got ${journalMode}).`);
     }
@@ -69,6 +70,25 @@ export function openDatabase(options: OpenDatabaseOptions): ProximityDatabase {
   } catch (e) {
     handle.close();
     throw e;
+  }
+}
+
+/**
+ * Runs `fn`, retrying while another process holds a lock SQLite's busy handler does not wait for (a WAL
+ * recovery, or the last connection of another process checkpointing and deleting the WAL as we open).
+ * Bounded by the busy timeout, so a truly stuck database still fails with a clear error.
+ */
+function whileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code ?? ((e as { cause?: { code?: unknown } }).cause?.code);
+      const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+      if (!busy || Date.now() >= deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(5 * 2 ** Math.min(attempt, 4), 50));
+    }
   }
 }
 

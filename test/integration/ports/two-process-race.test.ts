@@ -36,6 +36,7 @@ function startWorker(dataDir: string, prefix: string) {
     });
   });
   ready.catch(() => undefined);
+  result.catch(() => undefined); // awaited by the test; this only stops an early exit from also surfacing as unhandled
   return { child, ready, result };
 }
 
