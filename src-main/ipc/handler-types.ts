@@ -2,6 +2,14 @@ import type { ChannelOutput, ParsedChannelInput } from '../../src-preload/contra
 import type { ChannelName } from '../../src-preload/contract/names';
 import type { Runtime, SecretStorageInfo } from '../../src-preload/contract/schemas';
 import type { SenderInfo } from './sender-policy';
+import type {
+  AppRecord,
+  AuditEntry,
+  DatabaseStatus,
+  PortAssignment,
+  PortRange,
+  PortRanges,
+} from '../core/core-context';
 
 /** What a handler knows about the call besides its (already validated) input. */
 export interface HandlerContext {
@@ -19,8 +27,8 @@ export type Handler<C extends ChannelName> = (
 export type Handlers = { [C in ChannelName]: Handler<C> };
 
 /**
- * The slice of the core (`openCore()` in `src-main/core/core-context.ts`) the handlers use. Declared
- * structurally here so the IPC layer depends on behaviour, not on the core's concrete classes.
+ * The slice of the core (`openCore()` in `src-main/core/core-context.ts`) the handlers use: behaviour declared
+ * here (so tests can pass a narrower core), records typed by the core itself.
  */
 export interface CoreForIpc {
   dataDir: string;
@@ -36,51 +44,13 @@ export interface CoreForIpc {
   ports: { list(): CorePortAssignment[] };
 }
 
-export interface CoreDbStatus {
-  path: string;
-  schemaVersion: number;
-  latestVersion: number;
-  journalMode: string;
-  foreignKeys: boolean;
-  integrity: string;
-  sizeBytes: number;
-}
-
-export interface CorePortRange {
-  start: number;
-  end: number;
-}
-
-export interface CorePortRanges {
-  public: CorePortRange;
-  internal: CorePortRange;
-}
-
-export interface CoreApp {
-  id: string;
-  catalogId: string;
-  name: string;
-  hostname: string;
-  node: string | null;
-  vmid: number | null;
-  status: string;
-}
-
-export interface CorePortAssignment {
-  appId: string;
-  publicPort: number;
-  internalPort: number;
-  assignedAt: string;
-}
-
-export interface CoreAuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: unknown;
-}
+// The core's own record types: the IPC layer maps them onto contract shapes in handlers/mappers.ts.
+export type CoreDbStatus = DatabaseStatus;
+export type CorePortRange = PortRange;
+export type CorePortRanges = PortRanges;
+export type CoreApp = Pick<AppRecord, 'id' | 'catalogId' | 'name' | 'hostname' | 'node' | 'vmid' | 'status'>;
+export type CorePortAssignment = PortAssignment;
+export type CoreAuditEntry = AuditEntry;
 
 /** Everything the handlers need, injected so Electron and the web bridge wire the same handlers. */
 export interface HandlerDeps {

@@ -6,6 +6,7 @@ import { createBackend, type BackendKind, type BackendOptions } from './backends
 import { createEmulator, type Emulator } from './pve/emulator';
 import type { SchemaVersion } from './pve/schema';
 import { startNodeSsh, type NodeSsh } from './node/ssh-server';
+import { prepareUserland } from './userland/prepare-userland';
 import type { NetnsBackend } from './netns/netns-backend';
 
 /** The Alpine userland (apk, OpenRC, docker stand-in) bound onto /usr/local/bin in netns containers. */
@@ -47,10 +48,9 @@ export interface Lab {
 
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const kind = opts.backend ?? 'virtual';
-  const backend = await createBackend(kind, {
-    ...opts.backendOptions,
-    userlandBinDir: opts.backendOptions?.userlandBinDir ?? DEFAULT_USERLAND_BIN_DIR,
-  });
+  const userlandBinDir = opts.backendOptions?.userlandBinDir ?? DEFAULT_USERLAND_BIN_DIR;
+  if (kind === 'netns') prepareUserland(userlandBinDir);
+  const backend = await createBackend(kind, { ...opts.backendOptions, userlandBinDir });
   let emulator: Emulator;
   try {
     emulator = await createEmulator({

@@ -4,7 +4,9 @@
 // restart policy and a health check URL path.
 import path from 'node:path';
 import { readText } from './fsroot.mjs';
-import { parse as parseYaml } from './vendor/yaml.mjs';
+// Resolved from the repository's node_modules on the host, and from _lib/node_modules (copied there by
+// test/lab/userland/prepare-userland.ts) inside containers.
+import { parse as parseYaml } from 'yaml';
 
 export class ComposeError extends Error {}
 
