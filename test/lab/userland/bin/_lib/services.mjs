@@ -3,7 +3,7 @@
 // /etc/iptables/rules-save, /etc/sysctl.conf + /etc/sysctl.d/*.conf.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { alive, readPid, runDaemonizer, stopPid } from './daemon.mjs';
+import { alive, readPid, runDaemonizer, stopPid, waitFor } from './daemon.mjs';
 import { exists, list, mkdirp, readText, remove, rp } from './fsroot.mjs';
 
 /** `KEY="value"` from /etc/conf.d/<svc> (shell-ish, no expansion). */
@@ -20,6 +20,14 @@ function run(argv, opts = {}) {
 const setsid = fs.existsSync('/usr/bin/setsid') ? ['/usr/bin/setsid'] : [];
 const lastLines = (s, n = 3) => s.trim().split('\n').filter(Boolean).slice(-n).join('\n');
 
+/**
+ * A daemonizer's foreground part may return before its daemon has written the pid file (`caddy start` returns
+ * on the child's ping-back, and `caddy run` writes --pidfile after that), so wait a bounded moment for it.
+ */
+function pidFileUp(pidFile) {
+  return waitFor(() => daemonStatus(pidFile), 5000);
+}
+
 function daemonStatus(pidFile) {
   return alive(readPid(pidFile));
 }
@@ -35,7 +43,7 @@ const dnsmasq = {
     const r = runDaemonizer([...setsid, 'dnsmasq', '--conf-file=/etc/dnsmasq.conf', '--pid-file=/run/dnsmasq.pid', '--user=root', '--group=root', ...extra],
       { logFile: '/var/log/dnsmasq.log' });
     if (r.code !== 0) return { ok: false, msg: lastLines(r.log) || `dnsmasq exited with ${r.code}` };
-    return { ok: daemonStatus(this.pidFile), msg: 'dnsmasq did not stay up (see /var/log/dnsmasq.log)' };
+    return { ok: await pidFileUp(this.pidFile), msg: 'dnsmasq did not stay up (see /var/log/dnsmasq.log)' };
   },
   async stop() {
     return { ok: await stopPid(readPid(this.pidFile)), cleanup: () => remove(this.pidFile) };
@@ -64,7 +72,7 @@ const caddy = {
     const r = runDaemonizer([...setsid, 'caddy', 'start', ...caddyConfig(), '--pidfile', rp('/run/caddy.pid')],
       { logFile: '/var/log/caddy.log', env: caddyEnv, timeoutMs: 20000 });
     if (r.code !== 0) return { ok: false, msg: lastLines(r.log.split('\n').filter((l) => !/^\{?"?level"?/.test(l) || /error/i.test(l)).join('\n') || r.log) };
-    return { ok: daemonStatus(this.pidFile), msg: 'caddy did not stay up (see /var/log/caddy.log)' };
+    return { ok: await pidFileUp(this.pidFile), msg: 'caddy did not stay up (see /var/log/caddy.log)' };
   },
   async stop() {
     return { ok: await stopPid(readPid(this.pidFile)), cleanup: () => remove(this.pidFile) };
