@@ -58,8 +58,11 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => console.log(line));
   let mainWindow: BrowserWindow | null = null;
+  // A second launch shows the window, recreating it when the operator had closed it (Proximity lives on in
+  // the tray). Until the shell is wired there is no window to recreate, only one to focus.
+  let showWindow = () => focusWindow(mainWindow);
 
-  if (!acquireSingleInstance(app, () => focusWindow(mainWindow))) {
+  if (!acquireSingleInstance(app, () => showWindow())) {
     log('[shell] another Proximity is running; focusing it');
     app.quit();
     return null;
@@ -132,6 +135,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     }
     focusWindow(mainWindow);
   };
+  showWindow = () => openWindow();
 
   const appNames = new Map<string, string>();
   const appActions = createUnavailableAppActions((title, body) => notifyDesktop(title, body, log), (id) => appNames.get(id) ?? id);

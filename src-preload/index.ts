@@ -8,6 +8,7 @@ import { createDesktopApi, createEventFanout } from './contract/desktop-api';
 import type { DesktopTransport } from './contract/desktop-api';
 import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor, isEventName } from './contract/names';
 import type { EventName } from './contract/names';
+import { err } from './contract/result';
 import type { Result } from './contract/result';
 
 const upstream = new Map<EventName, (payload: unknown) => void>();
@@ -30,7 +31,13 @@ const subscribe = createEventFanout((event, deliver) => {
 });
 
 export const ipcTransport: DesktopTransport = {
-  invoke: (channel, input) => ipcRenderer.invoke(ipcChannelFor(channel), input) as Promise<Result<unknown>>,
+  // Every call resolves to a Result, as the contract promises. invoke itself rejects when main has no handler
+  // (e.g. while quitting); that becomes an error Result, not an exception the renderer's code never expects.
+  invoke: (channel, input) =>
+    (ipcRenderer.invoke(ipcChannelFor(channel), input) as Promise<Result<unknown>>).catch((e: unknown) => {
+      console.error(`proximity: ${channel} got no answer from main`, e);
+      return err('INTERNAL', `Proximity's main process did not answer ${channel}.`);
+    }),
   subscribe,
 };
 

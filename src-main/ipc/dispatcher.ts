@@ -80,11 +80,20 @@ function describeIssue(issue: { path: PropertyKey[]; message: string }): string 
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;
 }
 
+// SQLite failures the operator can act on (another process holds the lock, disk full, read-only or damaged
+// file). Their messages are SQLite's fixed texts ("database is locked"), which name no path and no data.
+// Anything else from SQLite (a constraint, a bad statement) is a bug in main and stays INTERNAL.
+const OPERATOR_SQLITE_CODE = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CORRUPT|NOTADB|CANTOPEN|PERM)(_|$)/;
+
 function errorToResult(channel: ChannelName, e: unknown, logger: NonNullable<DispatcherOptions['logger']>) {
   if (e instanceof ProximityError && (ERROR_CODES as readonly string[]).includes(e.code)) {
     return err(e.code, e.message, cloneableDetails(e.details));
   }
   logger.error(`[ipc] ${channel} failed`, e);
+  const sqliteCode = e instanceof Error && e.name === 'SqliteError' ? (e as { code?: unknown }).code : undefined;
+  if (typeof sqliteCode === 'string' && OPERATOR_SQLITE_CODE.test(sqliteCode)) {
+    return err('DB_ERROR', `The database refused ${channel}: ${e instanceof Error ? e.message : ''} (${sqliteCode}).`, { sqliteCode });
+  }
   return err('INTERNAL', `Internal error in ${channel}.`);
 }
 

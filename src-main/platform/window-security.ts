@@ -66,7 +66,13 @@ export function hardenWebContents(contents: WebContents, opts: HardenOptions): v
     log(`[security] blocked ${kind} to ${url}`);
   };
   contents.on('will-navigate', guard('navigation'));
-  contents.on('will-redirect', guard('redirect'));
+  // Unlike will-navigate, will-redirect also fires for subframes: a canvas iframe's own redirects (e.g. an app's
+  // 302 to /login) are its business and are bound by the CSP's frame-src; only the top frame is held here.
+  const redirectGuard = guard('redirect');
+  contents.on('will-redirect', (event: { preventDefault(): void; isMainFrame?: boolean }, url: string, _isInPlace?: boolean, isMainFrame?: boolean) => {
+    if ((event.isMainFrame ?? isMainFrame) === false) return;
+    redirectGuard(event, url);
+  });
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
     log('[security] blocked <webview>');

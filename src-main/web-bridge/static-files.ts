@@ -1,19 +1,8 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
+// The same MIME map as app:// (the file is Electron-free), so the browser and Electron get identical types.
+import { mimeTypeFor } from '../platform/app-protocol';
 
 /**
  * Serves the built renderer (read-only, GET/HEAD only). The request path is resolved inside `root` and
@@ -29,8 +18,16 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
     return;
   }
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const body = fs.readFileSync(file);
+  const type = mimeTypeFor(file);
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(file);
+  } catch {
+    // E.g. the file vanished while `electron-vite build` rewrites the folder: an error page, never a crash
+    // (a throw here would escape the request listener and end the whole bridge process).
+    res.writeHead(500, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Could not read the file');
+    return;
+  }
   res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(body.length) });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

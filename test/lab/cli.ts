@@ -1,4 +1,4 @@
-// `npm run lab [-- options]`: starts a lab and prints ONE JSON line describing it, then runs until SIGINT/SIGTERM.
+// `npm run lab [-- options]`: starts a lab and prints ONE JSON line describing it, then runs until SIGINT/SIGTERM/SIGHUP.
 //   --backend virtual|netns   --nodes N   --task-seconds S   --schema 8.4|9.1   --port P
 //   --pve-version X.Y.Z       --fast-401 (no 3 s delay on 401)   --userland-bin-dir DIR (netns)   --verbose
 //   --no-ssh (do not start the node's OpenSSH server)
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // a closed terminal must not leave namespaces and daemons behind either
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
 
 main().catch((e) => {

@@ -21,6 +21,8 @@ describe('web bridge server (HTTP + WebSocket)', () => {
     fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
     fs.writeFileSync(path.join(staticDir, 'assets', 'a.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(staticDir, 'assets', 'f.woff'), 'wOFF');
+    fs.writeFileSync(path.join(staticDir, 'assets', 'i.webp'), 'RIFF');
     fs.writeFileSync(path.join(tmp, 'secret.txt'), 'do not serve');
     fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(staticDir, 'leak.txt'));
     fs.mkdirSync(path.join(tmp, 'data'));
@@ -60,6 +62,9 @@ describe('web bridge server (HTTP + WebSocket)', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect((await get('/assets/a.js')).headers['content-type']).toMatch(/^text\/javascript/);
+    // The same types as app:// in Electron: with nosniff, a wrong type would make the browser refuse the asset.
+    expect((await get('/assets/f.woff')).headers['content-type']).toBe('font/woff');
+    expect((await get('/assets/i.webp')).headers['content-type']).toBe('image/webp');
   });
 
   it('never serves anything outside its folder', async () => {
@@ -69,6 +74,19 @@ describe('web bridge server (HTTP + WebSocket)', () => {
       expect(res.body).not.toContain('do not serve');
     }
     expect((await get('/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers a file it cannot read with an error page and keeps serving', async () => {
+    // A real read failure: a sparse file too large for one read (Node refuses files over 2 GiB).
+    const huge = path.join(tmp, 'renderer', 'assets', 'huge.bin');
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 3 * 2 ** 30);
+    try {
+      expect((await get('/assets/huge.bin')).status).toBe(500);
+      expect((await get('/assets/a.js')).status).toBe(200);
+    } finally {
+      fs.rmSync(huge);
+    }
   });
 
   it('refuses requests whose Host is not this server (DNS rebinding)', async () => {

@@ -62,8 +62,10 @@ describe.skipIf(!canRunNetns)('lab with the netns backend: management address', 
 
   it('leaves no namespace, link or process behind when stopped', async () => {
     await lab.close();
-    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(prefix);
-    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain(prefix);
+    // whole words only: pxl1 must not match another lab's pxl12
+    const word = new RegExp(`(^|[^A-Za-z0-9])${prefix}([^0-9]|$)`, 'm');
+    expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toMatch(word);
+    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toMatch(word);
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps.split('\n').filter((l) => l.includes(`/${prefix}/`) || l.includes(`${prefix}-`))).toEqual([]);
   });

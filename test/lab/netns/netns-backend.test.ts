@@ -11,15 +11,29 @@ import { run, waitFor } from './run';
 const DHCP = 200;
 const STATIC = 201;
 
-function hostProcessWith(needle: string): boolean {
-  return fs.readdirSync('/proc').some((p) => {
+/**
+ * Host pids of processes in the named network namespace whose command line contains `needle`. Only that
+ * namespace counts: another lab on the machine (a parallel test run) may run the very same command.
+ */
+function hostPidsWith(needle: string, netns: string): number[] {
+  const ns = `net:[${fs.statSync(`/run/netns/${netns}`).ino}]`;
+  return fs.readdirSync('/proc').filter((p) => {
     if (!/^\d+$/.test(p)) return false;
     try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes(needle);
+      return fs.readlinkSync(`/proc/${p}/ns/net`) === ns && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes(needle);
     } catch {
       return false;
     }
-  });
+  }).map(Number);
+}
+
+function living(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
 }
 
 describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
@@ -93,13 +107,14 @@ describe.skipIf(!canRunNetns)('netns backend: containers on vmbr0', () => {
       fetch(`http://${base}.50:8080/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.text(), () => null),
     );
     expect(body).toBe('hello from 201\n');
-    expect(hostProcessWith('httpd -p 8080 -h /srv/www-201')).toBe(true);
+    const httpd = hostPidsWith('httpd -p 8080 -h /srv/www-201', lab.containerNetns('pve', STATIC)!);
+    expect(httpd).toHaveLength(1);
 
     await lab.stopContainer('pve', STATIC);
     expect(lab.isRunning('pve', STATIC)).toBe(false);
     expect(await lab.interfaces('pve', STATIC)).toBeNull();
     expect(() => lab.containerExecArgv('pve', STATIC, ['true'])).toThrow(/CT 201 not running/);
-    expect(hostProcessWith('httpd -p 8080 -h /srv/www-201')).toBe(false);
+    expect(httpd.filter(living)).toEqual([]);
     expect((await run(['ip', 'netns', 'list'])).stdout).not.toContain(`${lab.prefix}-ct${STATIC}`);
     expect((await run(['ip', '-n', lab.nodeNetns(), '-br', 'link'])).stdout).not.toContain(`veth${STATIC}i0`);
 

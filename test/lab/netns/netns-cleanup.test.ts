@@ -9,7 +9,7 @@ import { RUN_DIR_MARKER } from './cleanup';
 import { createNetnsBackend, type NetnsBackend } from './netns-backend';
 import { canRunNetns, ctSpec, execIn, makeUserland, shIn } from './netns-test-kit';
 import { pidAlive, run, waitFor } from './run';
-import { defaultRunDir, LOCK_DIR } from './slots';
+import { defaultRunDir, LOCK_DIR, MAX_SLOTS } from './slots';
 
 async function leftovers(prefix: string): Promise<string[]> {
   const found: string[] = [];
@@ -71,19 +71,18 @@ describe.skipIf(!canRunNetns)('netns backend: slots and cleanup', () => {
   });
 
   it("removes a crashed run's leftovers before reusing its slot", async () => {
-    // Find a free slot and plant a stale lock on it, as a run killed with SIGKILL leaves it.
+    // Plant a stale lock, as a run killed with SIGKILL leaves it, on a free slot from the top: labs starting
+    // meanwhile in other test files take the lowest free (or stale) slot and must not take this one over first.
     let slot = -1;
-    for (let attempt = 0; attempt < 5 && slot < 0; attempt++) {
-      const probe = createNetnsBackend({ userlandBinDir: userland.dir });
-      const s = probe.slot;
-      await probe.close();
+    fs.mkdirSync(LOCK_DIR, { recursive: true });
+    for (let s = MAX_SLOTS - 1; s >= MAX_SLOTS / 2 && slot < 0; s--) {
       const dead = spawnSync('true').pid!;
       const lock = { pid: dead, start: '1', prefix: `pxl${s}`, runDir: defaultRunDir(`pxl${s}`) };
       try {
         fs.writeFileSync(path.join(LOCK_DIR, `slot-${s}.lock`), JSON.stringify(lock), { flag: 'wx' });
         slot = s;
       } catch {
-        /* another lab took it meanwhile */
+        /* in use (or stale from elsewhere): try the next one down */
       }
     }
     expect(slot).toBeGreaterThanOrEqual(0);

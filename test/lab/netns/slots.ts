@@ -82,13 +82,22 @@ function ownerAlive(rec: LockRecord | null): boolean {
   return pidAlive(rec.pid) && processStart(rec.pid) === rec.start;
 }
 
+/**
+ * Create `file` holding `rec`, atomically: the record is written to a private temp file first and then
+ * hard-linked into place (link fails if the name exists). With a plain `wx` write, a process starting at the
+ * same moment could read the lock while it is still empty, take it for stale and delete it.
+ */
 function tryCreate(file: string, rec: LockRecord): boolean {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(rec), { flag: 'wx' });
   try {
-    fs.writeFileSync(file, JSON.stringify(rec), { flag: 'wx' });
+    fs.linkSync(tmp, file);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
 }
 

@@ -79,13 +79,15 @@ export async function startNodeSsh(opts: NodeSshOptions): Promise<NodeSsh> {
     const port = await freePort();
     const config = path.join(runDir, 'sshd_config');
     fs.writeFileSync(config, sshdConfig({ port, hostKey, authorized, runDir, sessionPath }), { mode: 0o600 });
+    const pidFile = path.join(runDir, 'sshd.pid');
+    fs.rmSync(pidFile, { force: true });
     const log = fs.openSync(path.join(runDir, 'sshd.log'), 'a');
     // setpriv --pdeathsig: sshd goes away with the lab process even if that one crashes
     const argv = fs.existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', sshd] : [sshd];
     const child = spawn(argv[0]!, [...argv.slice(1), '-D', '-e', '-f', config], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
     try {
-      await waitForBanner(port, child, path.join(runDir, 'sshd.log'));
+      await waitForBanner(port, child, path.join(runDir, 'sshd.log'), pidFile);
       return {
         host: '127.0.0.1',
         port,
@@ -139,7 +141,7 @@ function sshdConfig(o: { port: number; hostKey: string; authorized: string; runD
     `Port ${o.port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${o.hostKey}`,
-    `PidFile ${path.join(o.runDir, 'sshd.pid')}`,
+    `PidFile ${path.join(o.runDir, 'sshd.pid')}`, // readiness: written once the listener is bound
     `AuthorizedKeysFile ${o.authorized}`,
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',
@@ -175,10 +177,21 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForBanner(port: number, child: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+/**
+ * Ready = sshd wrote its pid file (it does so after binding its listener) and the port answers with a banner.
+ * The pid file check matters: the port came from freePort() and may have been taken meanwhile by another
+ * process, possibly another sshd whose banner would otherwise be mistaken for ours.
+ */
+async function waitForBanner(port: number, child: ChildProcess, logFile: string, pidFile: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${tail(logFile)}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`sshd exited (${child.exitCode ?? child.signalCode}): ${tail(logFile)}`);
+    }
+    if (readPidFile(pidFile) !== child.pid) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
       s.setTimeout(1000);
@@ -196,6 +209,14 @@ async function waitForBanner(port: number, child: ChildProcess, logFile: string)
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`sshd not answering on 127.0.0.1:${port}: ${tail(logFile)}`);
+}
+
+function readPidFile(file: string): number | null {
+  try {
+    return Number(fs.readFileSync(file, 'utf8').trim()) || null;
+  } catch {
+    return null;
+  }
 }
 
 function tail(file: string): string {

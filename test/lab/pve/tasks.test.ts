@@ -115,7 +115,25 @@ describe('tasks', () => {
     const malformed = await status(emu, 'not-a-upid');
     expect(malformed.status).toBe(400);
     expect(malformed.json.errors).toEqual({ upid: 'unable to parse worker upid' });
+    // read_task_log never says "no such task": dump_logfile reports the missing file as the only line
     const log = await raw(emu, 'GET', `/nodes/pve/tasks/${encodeURIComponent(fake)}/log`, { token: true });
-    expect(log.status).toBe(400);
+    expect(log.status).toBe(200);
+    expect(log.json).toEqual({ data: [{ n: 1, t: 'unable to open file - No such file or directory' }], total: 1 });
+    const badLog = await raw(emu, 'GET', '/nodes/pve/tasks/not-a-upid/log', { token: true });
+    expect(badLog.json.errors).toEqual({ upid: 'unable to parse worker upid' });
+    // upid_index is a plain index helper
+    expect((await raw(emu, 'GET', `/nodes/pve/tasks/${encodeURIComponent(fake)}`, { token: true })).json.data).toEqual([{ name: 'log' }, { name: 'status' }]);
+  });
+
+  it('lists running tasks with status RUNNING for source=active', async () => {
+    const long = await startTestEmulator({ registerRoutes: register, taskSeconds: 60 });
+    try {
+      const upid = (await raw(long, 'POST', '/nodes/pve/lxc/100/status/start', { token: true })).json.data;
+      expect((await raw(long, 'GET', '/nodes/pve/tasks', { token: true })).json.data).toEqual([]);
+      const active = await raw(long, 'GET', '/nodes/pve/tasks?source=active', { token: true });
+      expect(active.json.data).toEqual([expect.objectContaining({ upid, status: 'RUNNING', user: 'root@pam', tokenid: 'proximity' })]);
+    } finally {
+      await long.close();
+    }
   });
 });

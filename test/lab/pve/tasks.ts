@@ -109,7 +109,9 @@ export class LabTaskManager implements TaskManager {
   }
 
   private async runTask(rec: TaskRecord, o: StartTaskOptions, injected: string | undefined): Promise<void> {
-    const log = { line: (text: string) => void rec.lines.push(...String(text).split('\n')) };
+    let warnings = 0;
+    const line = (text: string) => void rec.lines.push(...String(text).replace(/\n+$/, '').split('\n'));
+    const log = { line, warn: (text: string) => { warnings++; line(text); } };
     let error: string | undefined = injected;
     if (error === undefined) {
       try {
@@ -126,8 +128,8 @@ export class LabTaskManager implements TaskManager {
       // a broken cleanup hook must not leave the task running forever; record it like PVE's worker would
       rec.lines.push(`cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    rec.exitstatus = error === undefined ? 'OK' : error;
-    rec.lines.push(error === undefined ? 'TASK OK' : `TASK ERROR: ${error}`);
+    rec.exitstatus = error !== undefined ? error : warnings > 0 ? `WARNINGS: ${warnings}` : 'OK';
+    rec.lines.push(error !== undefined ? `TASK ERROR: ${error}` : `TASK ${rec.exitstatus}`);
     rec.status = 'stopped';
     rec.endtime = Math.floor(Date.now() / 1000);
     for (const w of this.waiters.get(rec.upid) ?? []) w.resolve(rec.exitstatus);
@@ -229,15 +231,14 @@ export function registerTaskRoutes(router: Router, tasks: LabTaskManager): void 
     const data = page.map((t) => {
       const o = taskInfo(t);
       if (t.status === 'stopped') Object.assign(o, { status: t.exitstatus, endtime: t.endtime });
+      else o.status = 'RUNNING'; // node_tasks: active tasks without a status (source=active|all)
       return o;
     });
     return { data, total };
   });
 
-  router.on('GET', '/nodes/{node}/tasks/{upid}', ({ params }) => {
-    lookup(tasks, params.node, params.upid);
-    return [{ name: 'log' }, { name: 'status' }];
-  });
+  // Tasks.pm upid_index is a plain index helper: it never looks at the UPID
+  router.on('GET', '/nodes/{node}/tasks/{upid}', () => [{ name: 'log' }, { name: 'status' }]);
 
   router.on('GET', '/nodes/{node}/tasks/{upid}/status', ({ params }) => {
     const t = lookup(tasks, params.node, params.upid);
@@ -254,7 +255,10 @@ export function registerTaskRoutes(router: Router, tasks: LabTaskManager): void 
   });
 
   router.on('GET', '/nodes/{node}/tasks/{upid}/log', ({ params }) => {
-    const t = lookup(tasks, params.node, params.upid);
+    // read_task_log only parses the UPID (no "no such task"); dump_logfile turns a missing log file into a line
+    if (!decodeUpid(params.upid)) throw new PveHttpError(400, 'Parameter verification failed.', { upid: 'unable to parse worker upid' });
+    const t = tasks.get(params.upid);
+    if (!t || t.node !== params.node) return { data: [{ n: 1, t: 'unable to open file - No such file or directory' }], total: 1 };
     return dumpLog(t.lines, params.start ?? 0, params.limit ?? 50);
   });
 }

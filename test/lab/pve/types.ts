@@ -26,6 +26,11 @@ export interface PveIdentity {
 export interface TaskLog {
   /** Append one line to the task log (PVE's `{n,t}` entries). */
   line(text: string): void;
+  /**
+   * A Perl `warn` inside the worker: the text goes to the log and is counted; a task that otherwise succeeds
+   * then ends `TASK WARNINGS: <n>` with exitstatus `WARNINGS: <n>` (PVE::RESTEnvironment fork_worker).
+   */
+  warn(text: string): void;
 }
 
 export interface StartTaskOptions {

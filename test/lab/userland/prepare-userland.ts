@@ -17,12 +17,21 @@ export function prepareUserland(binDir: string): void {
     const source = path.dirname(require.resolve(`${name}/package.json`));
     const target = path.join(libDir, 'node_modules', name);
     const wanted = fs.readFileSync(path.join(source, 'package.json'), 'utf8');
-    const present = fs.existsSync(path.join(target, 'package.json')) ? fs.readFileSync(path.join(target, 'package.json'), 'utf8') : null;
-    if (present === wanted) continue;
+    const present = () => {
+      const file = path.join(target, 'package.json');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+    };
+    if (present() === wanted) continue;
     // Copy into a sibling and rename, so a lab starting in parallel never sees a half-copied package.
     const staging = `${target}.${process.pid}.tmp`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.cpSync(source, staging, { recursive: true, dereference: true });
+    // Labs starting together (parallel test files on a fresh checkout) all copy: the first one's copy stays,
+    // so a container already using it never sees the package vanish while a later lab swaps in its own.
+    if (present() === wanted) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      continue;
+    }
     fs.rmSync(target, { recursive: true, force: true });
     try {
       fs.renameSync(staging, target);

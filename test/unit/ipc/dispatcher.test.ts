@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProximityError } from '../../../src-main/core/errors';
 import { createDispatcher } from '../../../src-main/ipc/dispatcher';
@@ -155,6 +156,27 @@ describe('dispatcher with the real core', () => {
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Internal error in apps.list.' } });
     expect(JSON.stringify(r)).not.toContain('secret');
     expect(logger.error).toHaveBeenCalledWith('[ipc] apps.list failed', expect.objectContaining({ stack: expect.stringContaining('SQLITE_CORRUPT') }));
+  });
+
+  it('reports a database locked by another process as DB_ERROR (actionable), not INTERNAL', async () => {
+    // A real second connection holds the write lock, as another Proximity on the same data folder would.
+    temp.core.db.handle.pragma('busy_timeout = 0');
+    const other = new Database(temp.core.db.path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const d = createDispatcher(handlers, { policy, logger });
+      const ranges = { public: { start: 30000, end: 30499 }, internal: { start: 40000, end: 40499 } };
+      const r = await d.dispatch('settings.setPortRanges', ranges, TOP);
+      expect(r).toEqual({
+        ok: false,
+        error: { code: 'DB_ERROR', message: expect.stringMatching(/database is locked \(SQLITE_BUSY\)/), details: { sqliteCode: 'SQLITE_BUSY' } },
+      });
+      expect(logger.error).toHaveBeenCalled(); // the stack is still logged
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(temp.core.settings.getPortRanges().public).toEqual({ start: 30000, end: 30999 }); // nothing changed
   });
 
   it('reports a handler whose output breaks the contract as INTERNAL when output validation is on', async () => {

@@ -116,6 +116,23 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
     expect(first).toHaveLength(1);
   });
 
+  it('still resolves to a Result when main has no handler any more (quitting), so callers never see a rejection', async () => {
+    const name = ipcChannelFor('app.getInfo');
+    const handler = electron.ipcMain.handlers.get(name)!;
+    electron.ipcMain.removeHandler(name);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await expect(api.app.getInfo()).resolves.toEqual({
+        ok: false,
+        error: { code: 'INTERNAL', message: "Proximity's main process did not answer app.getInfo." },
+      });
+    } finally {
+      quiet.mockRestore();
+      electron.ipcMain.handlers.set(name, handler);
+    }
+    expect(await api.app.getInfo()).toMatchObject({ ok: true });
+  });
+
   it('publishes a fresh store status after a settings change made through IPC', async () => {
     const statuses: Array<{ sizeBytes: number }> = [];
     api.onStoreStatusChanged((s) => statuses.push(s));

@@ -223,4 +223,16 @@ describe('startShell', () => {
     expect(mock.Tray.instances[0].destroyed).toBe(true);
     expect(() => shell!.core.apps.list()).toThrow();
   });
+
+  it('reopens the window on a second launch after the operator closed it (Proximity kept running in the tray)', async () => {
+    await start();
+    mock.BrowserWindow.instances[0].close();
+    mock.app.__emit('window-all-closed');
+    expect(mock.app.quitCalls).toBe(0);
+    mock.app.__emit('second-instance', {}, ['electron', '.'], process.cwd());
+    expect(mock.BrowserWindow.instances).toHaveLength(2);
+    const reopened = mock.BrowserWindow.instances[1];
+    expect(reopened.isDestroyed()).toBe(false);
+    expect(reopened.loadedUrls).toEqual(['app://proximity/index.html']);
+  });
 });

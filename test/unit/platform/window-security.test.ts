@@ -51,6 +51,20 @@ describe('window security', () => {
     expect(log.filter((l) => l.includes('blocked'))).toHaveLength(5);
   });
 
+  it('holds top-frame redirects but leaves a canvas iframe\'s own redirects to the CSP', () => {
+    const wc = new mock.FakeWebContents();
+    hardenWebContents(wc as unknown as WebContents, { openExternal: () => {} });
+    // Electron emits will-redirect for every frame: (details, url, isInPlace, isMainFrame, ...).
+    const redirect = (url: string, isMainFrame: boolean) => {
+      let prevented = false;
+      wc.__emit('will-redirect', { preventDefault: () => (prevented = true), url, isMainFrame }, url, false, isMainFrame);
+      return prevented;
+    };
+    expect(redirect('http://10.20.0.2:40001/user/login', false)).toBe(false); // an app's login redirect in its canvas
+    expect(redirect('http://10.20.0.2:40001/user/login', true)).toBe(true); // the app window itself may not go there
+    expect(redirect('app://proximity/index.html', true)).toBe(false);
+  });
+
   it('lets the dev server origin through only when asked', () => {
     const wc = new mock.FakeWebContents();
     hardenWebContents(wc as unknown as WebContents, { openExternal: () => {}, allowedOrigins: ['http://localhost:5173'] });

@@ -1,6 +1,8 @@
 // Container lifecycle: list, create (vzcreate), destroy (vzdestroy), config GET/PUT, interfaces. Follows
 // pve-container API2/LXC.pm: synchronous checks answer 500/400/403, the work happens in the worker, a failed
 // create removes its disk and config, and `lock: create` is visible from the moment the UPID is returned.
+import { loadEndpoints } from '../schema';
+import { propertySchema } from '../schema/check';
 import { PveHttpError, type RouteTable } from '../types';
 import {
   type Container,
@@ -188,7 +190,7 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
         checkLock(cur);
         if (cur.running) {
           if (!force) throw new Error(runningMsg);
-          log.line(`forced to stop CT ${vmid} before destroying!`);
+          log.warn(`forced to stop CT ${vmid} before destroying!`);
           await stopGuest(deps, cur);
         }
         await backend.destroyContainer(n.name, vmid);
@@ -213,15 +215,21 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
   onNode('PUT', '/nodes/{node}/lxc/{vmid}/config', (ctx, n) => {
     const p = ctx.params;
     const vmid = vmidOf(ctx);
+    // pve-container API2/LXC/Config.pm update_vm: `die "no options specified"` before taking the lock
+    if (Object.keys(p).every((k) => k === 'node' || k === 'vmid' || k === 'digest')) throw new PveHttpError(500, 'no options specified');
     const ct = getContainer(state, n.name, vmid);
     if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+    // load_config, check_lock, then assert_if_modified (a locked CT says so whatever the digest)
+    checkLock(ct);
     if (p.digest !== undefined && p.digest !== configDigest(ct)) {
       throw new PveHttpError(500, 'detected modified configuration - file changed by other user? Try again.');
     }
-    checkLock(ct);
     const deletes = p.delete === undefined ? [] : String(p.delete).split(/[,;\s]+/).filter(Boolean);
+    const options = loadEndpoints(state.version)['PUT /nodes/{node}/lxc/{vmid}/config']?.parameters?.properties ?? {};
     for (const k of deletes) {
-      if (p[k] !== undefined) throw paramError({ [k]: "can't set and delete the same option" });
+      if (['node', 'vmid', 'digest', 'delete', 'revert'].includes(k) || !propertySchema(options, k)) throw paramError({ delete: `unknown option '${k}'` });
+      // sic: PVE's text has an unbalanced quote
+      if (p[k] !== undefined) throw paramError({ delete: `you can't use '-${k}' and -delete ${k}' at the same time` });
       if (k === 'rootfs' || k === 'unprivileged') throw paramError({ delete: `unable to delete required option '${k}'` });
     }
     if (p.unprivileged !== undefined) throw paramError({ unprivileged: 'unable to modify read-only option' });

@@ -16,9 +16,14 @@ describe('LXC while a create task runs', () => {
     const upid = await lab.api('POST', '/nodes/pve/lxc', createParams(100, { password: 'secret123', 'ssh-public-keys': KEY }));
     expect(upid).toMatch(/^UPID:pve:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:vzcreate:100:root@pam:$/);
     expect(await lab.api('GET', '/nodes/pve/lxc/100/config')).toEqual({ lock: 'create', digest: expect.stringMatching(/^[0-9a-f]{40}$/) });
-    expect(await lab.api('GET', '/nodes/pve/lxc/100/status/current')).toMatchObject({ status: 'stopped', lock: 'create', vmid: 100 });
+    // PVE::LXC::vmstatus: no rootfs yet => maxdisk 4 GiB; a stopped CT has disk 0; `template` only for templates
+    const creating = await lab.api('GET', '/nodes/pve/lxc/100/status/current');
+    expect(creating).toMatchObject({ status: 'stopped', lock: 'create', vmid: 100, maxdisk: 4 * 2 ** 30, disk: 0 });
+    expect(creating).not.toHaveProperty('template');
     expect((await lab.api('GET', '/nodes/pve/lxc'))[0]).toMatchObject({ vmid: 100, lock: 'create' });
     expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 1024 })).toMatchObject({ status: 500, message: 'CT is locked (create)' });
+    // check_lock comes before assert_if_modified
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 1024, digest: '0'.repeat(40) })).toMatchObject({ status: 500, message: 'CT is locked (create)' });
     expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: 'CT is locked (create)' });
     const start = await lab.api('POST', '/nodes/pve/lxc/100/status/start');
     expect(await lab.emu.waitTask(upid)).toBe('OK');
@@ -71,6 +76,7 @@ describe('LXC lifecycle', () => {
 
   it('starts, reports addresses, stops, with PVE errors for wrong states', async () => {
     expect(await lab.api('GET', '/nodes/pve/lxc/100/interfaces')).toBeNull();
+    expect(await lab.api('GET', '/nodes/pve/lxc/100/status/current')).toMatchObject({ status: 'stopped', disk: 0, maxdisk: 8 * 2 ** 30 });
     expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
     expect(await lab.fail('POST', '/nodes/pve/lxc/100/status/start')).toMatchObject({ status: 500, message: 'CT 100 already running' });
     const st = await lab.api('GET', '/nodes/pve/lxc/100/status/current');
@@ -121,6 +127,13 @@ describe('LXC lifecycle', () => {
     expect(cfg.digest).not.toBe(digest);
     expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 512, digest }))
       .toMatchObject({ status: 500, message: 'detected modified configuration - file changed by other user? Try again.' });
+    // update_vm's own checks, with PVE's texts
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', {})).toMatchObject({ status: 500, message: 'no options specified' });
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { delete: 'memroy' }))
+      .toMatchObject({ status: 400, errors: { delete: "unknown option 'memroy'" } });
+    expect(await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 512, delete: 'memory' }))
+      .toMatchObject({ status: 400, errors: { delete: "you can't use '-memory' and -delete memory' at the same time" } });
+    expect(await lab.api('PUT', '/nodes/pve/lxc/100/config', { delete: 'net9,mp3' })).toBeNull();
     // a changed net0 keeps its MAC unless one is given
     const before = String(cfg.net0).match(/hwaddr=([^,]+)/)![1];
     await lab.api('PUT', '/nodes/pve/lxc/100/config', { net0: 'name=eth0,bridge=vmbr0,ip=10.1.1.1/24' });
@@ -190,7 +203,10 @@ describe('LXC lifecycle', () => {
     expect(await lab.task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
     expect(await lab.fail('DELETE', '/nodes/pve/lxc/100')).toMatchObject({ status: 500, message: 'unable to destroy CT 100 - container is running' });
     const upid = await lab.api('DELETE', '/nodes/pve/lxc/100', { force: 1, purge: 1, 'destroy-unreferenced-disks': 1 });
-    expect(await lab.emu.waitTask(upid)).toBe('OK');
+    // destroy_vm `warn`s about the forced stop, so the task ends with warnings (still a success)
+    expect(await lab.emu.waitTask(upid)).toBe('WARNINGS: 1');
+    expect(lab.taskLog(upid)).toContain('forced to stop CT 100 before destroying!');
+    expect(lab.taskLog(upid).at(-1)).toBe('TASK WARNINGS: 1');
     expect(lab.taskLog(upid)).toContain('  Logical volume "vm-100-disk-0" successfully removed.');
     expect(await lab.api('GET', '/nodes/pve/storage/local-lvm/content', { vmid: 100 })).toEqual([]);
     const missing = "Configuration file 'nodes/pve/lxc/100.conf' does not exist";

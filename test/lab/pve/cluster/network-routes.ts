@@ -95,7 +95,8 @@ export function registerNetworkRoutes(routes: RouteTable, deps: ClusterDeps): vo
 
   onNode('GET', '/nodes/{node}/network/{iface}', (ctx, n) => {
     const i = current(n).get(String(ctx.params.iface));
-    if (!i) throw new PveHttpError(500, `interface '${ctx.params.iface}' does not exist`);
+    // pve-manager Network.pm network_config: raise_param_exc, like PUT/DELETE of an unknown iface
+    if (!i) throw paramError({ iface: 'interface does not exist' });
     return listRow(n, i);
   });
 

@@ -75,6 +75,6 @@ describe('node network: pending changes, apply, revert', () => {
       { node: 'pve', iface: 'vmbr0', cidr: '198.18.0.2/24', bridgePorts: 'eth0' },
       { node: 'pve', iface: 'vmbr2', cidr: '10.40.0.1/24' },
     ]);
-    expect(await lab.fail('GET', '/nodes/pve/network/vmbr1')).toMatchObject({ status: 500, message: "interface 'vmbr1' does not exist" });
+    expect(await lab.fail('GET', '/nodes/pve/network/vmbr1')).toMatchObject({ status: 400, message: 'Parameter verification failed.', errors: { iface: 'interface does not exist' } });
   });
 });

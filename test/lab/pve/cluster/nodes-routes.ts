@@ -109,6 +109,7 @@ function resources(deps: ClusterDeps, type?: string): Record<string, unknown>[] 
         for (const k of ['cpu', 'mem', 'disk', 'uptime', 'netin', 'netout', 'diskread', 'diskwrite', 'template', 'lock', 'tags']) {
           if (s[k] !== undefined) row[k] = s[k];
         }
+        row.template ??= 0;
       }
       out.push(row);
     }

@@ -85,6 +85,8 @@ describe('snapshots and backups', () => {
     }
     expect(await lab.api('GET', '/nodes/pve/storage/local/content', { content: 'backup' })).toHaveLength(1);
     expect((await lab.fail('POST', '/nodes/pve/vzdump', { vmid: '100', storage: 'local-lvm' })).message).toBe("storage 'local-lvm' does not support vzdump backups");
+    expect((await lab.fail('POST', '/nodes/pve/vzdump', { storage: 'local' })).errors).toEqual({ vmid: 'property is missing' });
+    expect((await lab.fail('POST', '/nodes/pve/vzdump', { all: 1, vmid: '100' })).errors).toEqual({ all: "option conflicts with option 'vmid'" });
     expect(await lab.task('POST', '/nodes/pve/vzdump', { vmid: '100,999', storage: 'local' })).toBe('job errors');
   });
 

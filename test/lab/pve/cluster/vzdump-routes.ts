@@ -60,8 +60,12 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
 
   onNode('POST', '/nodes/{node}/vzdump', (ctx, n) => {
     const p = ctx.params;
-    if (p.vmid === undefined && p.all !== 1 && p.pool === undefined) {
-      throw new PveHttpError(400, 'Parameter verification failed.', { vmid: 'property is missing and it is not optional' });
+    // PVE::VZDump::verify_vzdump_parameters (its own texts, not JSONSchema's)
+    if (p.all === 1 && p.vmid !== undefined) {
+      throw new PveHttpError(400, 'Parameter verification failed.', { all: "option conflicts with option 'vmid'" });
+    }
+    if (p.vmid === undefined && p.all !== 1 && p.stop !== 1 && p.pool === undefined) {
+      throw new PveHttpError(400, 'Parameter verification failed.', { vmid: 'property is missing' });
     }
     const storage = String(p.storage ?? 'local');
     const s = getStorage(n, storage);

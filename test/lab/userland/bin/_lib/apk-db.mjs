@@ -1,7 +1,6 @@
 // The installed-package database (/etc/apk/installed in the lab, apk's own P:/V: record format) and /etc/apk/world.
 import { BASE, CATALOG, baseServiceFiles } from './apk-catalog.mjs';
-import fs from 'node:fs';
-import { exists, mkdirp, readText, rp, writeText } from './fsroot.mjs';
+import { createOnce, exists, mkdirp, readText, writeText } from './fsroot.mjs';
 
 // apk keeps this in /lib/apk/db/installed; /lib is the host's read-only /usr/lib in lab containers
 const DB = '/etc/apk/installed';
@@ -13,7 +12,7 @@ export function ensureBase() {
   // directories alpine-baselayout ships (pct push does not create parent directories)
   for (const d of ['/etc/apk', '/etc/conf.d', '/etc/init.d', '/etc/local.d', '/etc/sysctl.d', '/etc/network', '/etc/runlevels/sysinit',
     '/etc/runlevels/boot', '/etc/runlevels/default', '/etc/runlevels/shutdown', '/var/lib/misc', '/var/log', '/run/openrc']) mkdirp(d);
-  // 'wx': never overwrite what a concurrent apk (or lab-boot) has written meanwhile
+  // create-once: never overwrite what a concurrent apk (or lab-boot) has written meanwhile
   createOnce(WORLD, 'alpine-base\n');
   createOnce(DB, serializeDb(new Map(Object.entries(BASE))));
   for (const f of baseServiceFiles()) if (!exists(f.path)) writeText(f.path, f.text, f.mode);
@@ -41,13 +40,6 @@ export function writeDb(map) {
   writeText(DB, serializeDb(map));
 }
 
-function createOnce(p, text) {
-  try {
-    fs.writeFileSync(rp(p), text, { flag: 'wx' });
-  } catch (err) {
-    if (err.code !== 'EEXIST') throw err;
-  }
-}
 
 export function readWorld() {
   return (readText(WORLD, '') ?? '').split('\n').map((s) => s.trim()).filter(Boolean);

@@ -54,18 +54,24 @@ const server = http.createServer((req, res) => {
   return send(404, 'text/plain; charset=utf-8', 'not found\n');
 });
 
+// Written whole (temp file + rename): `docker compose up` polls for this file and must never read it half-written.
+function writeReady(text) {
+  fs.writeFileSync(`${cfg.readyFile}.tmp`, text);
+  fs.renameSync(`${cfg.readyFile}.tmp`, cfg.readyFile);
+}
+
 server.on('error', (err) => {
   const msg = err.code === 'EADDRINUSE'
     ? `Bind for ${cfg.host || '0.0.0.0'}:${cfg.port} failed: port is already allocated`
     : String(err.message);
-  if (cfg.readyFile) fs.writeFileSync(cfg.readyFile, `error: ${msg}\n`);
+  if (cfg.readyFile) writeReady(`error: ${msg}\n`);
   process.stderr.write(`${msg}\n`);
   process.exit(1);
 });
 
 server.listen({ port: cfg.port, host: cfg.host || '0.0.0.0' }, () => {
   const port = server.address().port;
-  if (cfg.readyFile) fs.writeFileSync(cfg.readyFile, `ready ${port}\n`);
+  if (cfg.readyFile) writeReady(`ready ${port}\n`);
   process.stdout.write(`${cfg.service} listening on ${cfg.host || '0.0.0.0'}:${port} (image ${cfg.image}, lab stand-in)\n`);
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -48,8 +48,9 @@ export async function startService(project, svc) {
     const readyFile = `/run/lab-docker/${e.id}.ready`;
     remove(readyFile);
     const cfg = { project, service: svc.name, image: svc.image, host: e.port.host_ip, port: e.port.published ?? 0, healthPath: svc.healthPath, readyFile: rp(readyFile) };
-    spawnDaemon([process.execPath, SERVER, JSON.stringify(cfg)], { pidFile, logFile: `/var/log/lab-docker/${project}-${svc.name}.log` });
-    const ok = await waitFor(() => exists(readyFile), 5000);
+    const pid = spawnDaemon([process.execPath, SERVER, JSON.stringify(cfg)], { pidFile, logFile: `/var/log/lab-docker/${project}-${svc.name}.log` });
+    // Node's start-up is slow on a loaded machine: wait generously, but stop early if the server died.
+    const ok = await waitFor(() => exists(readyFile) || !alive(pid), 15000);
     const status = (readText(readyFile) ?? '').trim();
     const ready = /^ready (\d+)$/.exec(status);
     if (ready) e.port.published = Number(ready[1]);

@@ -18,10 +18,51 @@ export function readText(p, fallback = null) {
   }
 }
 
+/**
+ * Writes the whole file at once (temp file + rename): lab-boot, rc-service, apk and docker run concurrently in
+ * one container and read each other's state files, which must never be seen empty or half-written. A symlink
+ * is written through, as before. Without `mode`, an existing file keeps its mode.
+ */
 export function writeText(p, text, mode) {
-  fs.mkdirSync(path.dirname(rp(p)), { recursive: true });
-  fs.writeFileSync(rp(p), text, mode === undefined ? undefined : { mode });
-  if (mode !== undefined) fs.chmodSync(rp(p), mode);
+  const file = rp(p);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let st = null;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    /* new file */
+  }
+  if (st?.isSymbolicLink()) {
+    fs.writeFileSync(file, text, mode === undefined ? undefined : { mode });
+    if (mode !== undefined) fs.chmodSync(file, mode);
+    return;
+  }
+  const tmp = `${file}.lab-tmp-${process.pid}`;
+  const keep = mode ?? (st ? st.mode & 0o7777 : undefined);
+  try {
+    fs.writeFileSync(tmp, text, keep === undefined ? undefined : { mode: keep });
+    if (keep !== undefined) fs.chmodSync(tmp, keep);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Creates `p` with `text` unless it exists (atomically: nobody sees it empty). Returns whether it created it. */
+export function createOnce(p, text) {
+  const file = rp(p);
+  const tmp = `${file}.lab-tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 export function exists(p) {
@@ -38,7 +79,8 @@ export function remove(p) {
 
 export function list(p) {
   try {
-    return fs.readdirSync(rp(p)).sort();
+    // a concurrent writeText's temp file is not an entry yet
+    return fs.readdirSync(rp(p)).filter((n) => !n.includes('.lab-tmp-')).sort();
   } catch {
     return [];
   }
