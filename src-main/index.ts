@@ -171,7 +171,13 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
         const state = shellStateFromApps(apps, infrastructure);
         const { rejected } = canvasOrigins.replaceAll(state.canvasUrls);
         if (rejected.length) log(`[csp] ignored canvas URLs outside the canvas range: ${rejected.join(', ')}`);
-        tray?.update(state.tray);
+        // Caught here: the hub drops a sink whose send throws (right for a closed window), which for this
+        // in-process sink would freeze the tray for the rest of the session after one failed rebuild.
+        try {
+          tray?.update(state.tray);
+        } catch (e) {
+          log(`[tray] could not update the tray menu: ${String(e)}`);
+        }
       },
     },
     'apps.changed',

@@ -55,5 +55,5 @@ describe.skipIf(!canRunNetns)('lab e2e: DHCP container over API + SSH', () => {
 
     expect((await e.sh('pct stop 200')).code).toBe(0);
     expect(await apiInet(e, 200, 'eth0')).toBeNull();
-  });
+  }, 60_000); // dozens of SSH round trips; every wait inside is bounded on its own
 });

@@ -48,6 +48,10 @@ services:
     restart: unless-stopped
 `;
 
+// Each scenario is dozens of SSH round trips, each starting Node processes in the containers: about 10 s on an
+// idle 2-core machine, twice that under load. Every wait inside is bounded on its own; this only caps the total.
+const SCENARIO_MS = 120_000;
+
 async function get(url: string): Promise<Response> {
   return fetch(url, { signal: AbortSignal.timeout(3000) });
 }
@@ -141,7 +145,7 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     const withoutNat = await curl('1');
     expect(withoutNat.code).not.toBe(0);
     expect(withoutNat.stdout).toBe('000');
-  });
+  }, SCENARIO_MS);
 
   it('comes back after reboots: enabled services start at boot, saved iptables rules are restored', async () => {
     const A = String(APPLIANCE);
@@ -172,5 +176,5 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance by hand', () => {
     });
     expect(app.headers.get('x-frame-options')).toBeNull();
     expect(await app.text()).toContain('ghcr.io/example/whoami:1.0');
-  });
+  }, SCENARIO_MS);
 });

@@ -9,10 +9,17 @@ const require = createRequire(import.meta.url);
 
 /** Packages the userland imports by name, resolved inside a container from `bin/_lib/node_modules`. */
 const PACKAGES = ['yaml'];
+const NODE = '/usr/bin/node';
 
 export function prepareUserland(binDir: string): void {
   const libDir = path.join(binDir, '_lib');
   if (!fs.existsSync(libDir)) return; // a test's own minimal userland
+  // The userland's scripts exec /usr/bin/node inside containers, which see the host's /usr only (and the
+  // userland in place of /usr/local/bin): a Node installed elsewhere would make every tool fail obscurely.
+  const node = fs.existsSync(NODE) ? fs.realpathSync(NODE) : null;
+  if (!node || !node.startsWith('/usr/') || node.startsWith('/usr/local/')) {
+    throw new Error(`the lab userland needs Node.js installed under /usr (${NODE}; e.g. the nodejs .deb), found ${node ?? 'nothing'}`);
+  }
   for (const name of PACKAGES) {
     const source = path.dirname(require.resolve(`${name}/package.json`));
     const target = path.join(libDir, 'node_modules', name);

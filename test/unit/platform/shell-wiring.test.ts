@@ -208,6 +208,22 @@ describe('startShell', () => {
     expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: 'Cannot start Gitea', body: expect.stringMatching(/not available yet/) })]);
   });
 
+  it('keeps following app state after one tray update failed', async () => {
+    const s = await start();
+    const tray = mock.Tray.instances[0];
+    const setContextMenu = tray.setContextMenu.bind(tray);
+    tray.setContextMenu = () => {
+      throw new Error('menu backend hiccup');
+    };
+    s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'running' });
+    publishCoreSnapshots(s.hub, s.core, 'apps');
+    expect(logs.some((l) => l.includes('menu backend hiccup'))).toBe(true);
+    tray.setContextMenu = setContextMenu;
+    s.core.apps.insert({ catalogId: 'whoami', name: 'Whoami', hostname: 'whoami', status: 'stopped' });
+    publishCoreSnapshots(s.hub, s.core, 'apps');
+    expect(trayTemplate().map((i) => i.label)).toEqual(expect.arrayContaining(['Gitea (running)', 'Whoami (stopped)']));
+  });
+
   it('focuses the existing window on a second launch and shuts down cleanly on quit', async () => {
     await start();
     const win = mock.BrowserWindow.instances[0];
