@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_DIR_MARKER } from './cleanup';
 import { createNetnsBackend, type NetnsBackend } from './netns-backend';
-import { canRunNetns, ctSpec, execIn, makeUserland, shIn } from './netns-test-kit';
+import { canRunNetns, ctSpec, execIn, highSlots, makeUserland, onHighSlot, shIn } from './netns-test-kit';
 import { pidAlive, run, waitFor } from './run';
-import { defaultRunDir, LOCK_DIR, MAX_SLOTS } from './slots';
+import { defaultRunDir, LOCK_DIR } from './slots';
 
 async function leftovers(prefix: string): Promise<string[]> {
   const found: string[] = [];
@@ -37,10 +37,18 @@ describe.skipIf(!canRunNetns)('netns backend: slots and cleanup', () => {
   afterAll(() => userland?.cleanup());
 
   it('runs two labs side by side and close() removes every trace of each', async () => {
+    // Without a slot, each lab takes a free one of its own.
+    const plain = [createNetnsBackend({ userlandBinDir: userland.dir })];
+    try {
+      plain.push(createNetnsBackend({ userlandBinDir: userland.dir }));
+      expect(plain[0]!.slot).not.toBe(plain[1]!.slot);
+    } finally {
+      await Promise.all(plain.map((l) => l.close()));
+    }
     const labs: NetnsBackend[] = [];
     try {
-      labs.push(createNetnsBackend({ userlandBinDir: userland.dir }));
-      labs.push(createNetnsBackend({ userlandBinDir: userland.dir }));
+      // high slots: a slot released by close() must not be reused by another test file's lab before the checks
+      for (let i = 0; i < 2; i++) labs.push(await onHighSlot((slot) => createNetnsBackend({ userlandBinDir: userland.dir, slot })));
       const [a, b] = labs;
       expect(a.slot).not.toBe(b.slot);
       expect(a.subnet.cidr).not.toBe(b.subnet.cidr);
@@ -71,18 +79,19 @@ describe.skipIf(!canRunNetns)('netns backend: slots and cleanup', () => {
   });
 
   it("removes a crashed run's leftovers before reusing its slot", async () => {
-    // Plant a stale lock, as a run killed with SIGKILL leaves it, on a free slot from the top: labs starting
-    // meanwhile in other test files take the lowest free (or stale) slot and must not take this one over first.
+    // Plant a stale lock, as a run killed with SIGKILL leaves it, on a free high slot: labs starting meanwhile in
+    // other test files take the lowest free (or stale) slot and must not take this one over first.
     let slot = -1;
     fs.mkdirSync(LOCK_DIR, { recursive: true });
-    for (let s = MAX_SLOTS - 1; s >= MAX_SLOTS / 2 && slot < 0; s--) {
+    for (const s of highSlots()) {
+      if (slot >= 0) break;
       const dead = spawnSync('true').pid!;
       const lock = { pid: dead, start: '1', prefix: `pxl${s}`, runDir: defaultRunDir(`pxl${s}`) };
       try {
         fs.writeFileSync(path.join(LOCK_DIR, `slot-${s}.lock`), JSON.stringify(lock), { flag: 'wx' });
         slot = s;
       } catch {
-        /* in use (or stale from elsewhere): try the next one down */
+        /* in use (or stale from elsewhere): try another */
       }
     }
     expect(slot).toBeGreaterThanOrEqual(0);

@@ -1,26 +1,11 @@
 // Test fixture for netns-cleanup.test.ts: brings a lab up with a running container and a daemon in it, prints
 // `{"slot":N,"prefix":"pxlN"}` and waits to be killed with SIGKILL (a crashed lab run).
 import { createNetnsBackend } from './netns-backend';
-import { ctSpec, shIn } from './netns-test-kit';
-import { MAX_SLOTS } from './slots';
-
-/**
- * Take a slot from the top: labs starting meanwhile in other test files take the lowest free (or stale) slot,
- * and one of them must not take over this crashed lab's slot before the test reuses it on purpose.
- */
-function highSlot() {
-  for (let slot = MAX_SLOTS - 1; slot >= MAX_SLOTS / 2; slot--) {
-    try {
-      return createNetnsBackend({ userlandBinDir: process.argv[2], slot });
-    } catch (e) {
-      if (!/in use/.test(String((e as Error).message))) throw e;
-    }
-  }
-  throw new Error('no free high lab slot');
-}
+import { ctSpec, onHighSlot, shIn } from './netns-test-kit';
 
 async function main(): Promise<void> {
-  const lab = highSlot();
+  // a high slot: no lab starting meanwhile elsewhere takes it over before the test reuses it on purpose
+  const lab = await onHighSlot((slot) => createNetnsBackend({ userlandBinDir: process.argv[2], slot }));
   await lab.init(['pve']);
   const base = lab.subnet.gateway.replace(/\.1$/, '');
   const spec = ctSpec(100, [{ index: 0, bridge: 'vmbr0', ip: `${base}.30/24`, gw: lab.subnet.gateway }]);

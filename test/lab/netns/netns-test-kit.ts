@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { LabContainerSpec, LabNetSpec } from '../backend';
 import type { ExecOptions, NetnsBackend } from './netns-backend';
 import { run, type RunResult } from './run';
+import { MAX_SLOTS } from './slots';
 
 /** The netns backend needs Linux, root, and the tools; elsewhere its tests are skipped (the virtual one runs). */
 export const canRunNetns =
@@ -55,4 +56,31 @@ export function makeUserland(labBoot?: string): { dir: string; cleanup: () => vo
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pxl-userland-'));
   if (labBoot !== undefined) fs.writeFileSync(path.join(dir, 'lab-boot'), labBoot, { mode: 0o755 });
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Lab slots for tests that inspect a slot's traces (namespaces, links, processes named after its prefix) after
+ * closing their lab: slots 32..63 in random order. Labs created without a slot take the LOWEST free one, so a
+ * slot released here would otherwise be taken at once by a lab starting in another test file, and its traces
+ * mistaken for leftovers. Random order keeps two test runs at once apart as well.
+ */
+export function highSlots(): number[] {
+  const slots = Array.from({ length: MAX_SLOTS / 2 }, (_, i) => MAX_SLOTS / 2 + i);
+  for (let i = slots.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [slots[i], slots[j]] = [slots[j]!, slots[i]!];
+  }
+  return slots;
+}
+
+/** `make(slot)` with the first free high slot (see highSlots); `make` throws "... in use ..." for a taken one. */
+export async function onHighSlot<T>(make: (slot: number) => T | Promise<T>): Promise<T> {
+  for (const slot of highSlots()) {
+    try {
+      return await make(slot);
+    } catch (e) {
+      if (!/in use/.test(String((e as Error)?.message))) throw e;
+    }
+  }
+  throw new Error(`no free lab slot in ${MAX_SLOTS / 2}..${MAX_SLOTS - 1}`);
 }

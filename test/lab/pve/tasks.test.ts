@@ -14,6 +14,15 @@ const register = (r: any) => {
         for (let i = 1; i <= 60; i++) log.line(`line ${i}`);
       },
     }));
+  r.on('POST', '/nodes/{node}/lxc/{vmid}/status/reboot', ({ params, identity, tasks }: any) =>
+    tasks.start({
+      node: params.node, type: 'vzreboot', id: String(params.vmid), identity,
+      run: (log: any) => {
+        log.warn('first warning');
+        log.warn('second warning\n');
+        if (params.vmid === 101) throw new Error('lxc-start failed:\nsee the log\n');
+      },
+    }));
   r.on('POST', '/nodes/{node}/lxc/{vmid}/status/stop', ({ params, identity, tasks }: any) =>
     tasks.start({
       node: params.node, type: 'vzstop', id: String(params.vmid), identity,
@@ -97,6 +106,16 @@ describe('tasks', () => {
     const log = await raw(emu, 'GET', `/nodes/pve/tasks/${encodeURIComponent(upid)}/log`, { token: true });
     expect(log.json.data.at(-1).t).toBe('TASK ERROR: CT 100 not running');
     expect((await status(emu, upid)).json.data.exitstatus).toBe('CT 100 not running');
+  });
+
+  it('ends with WARNINGS: n after $rpcenv->warn; a multi-line error becomes one line, as fork_worker writes it', async () => {
+    const warned = (await raw(emu, 'POST', '/nodes/pve/lxc/100/status/reboot', { token: true })).json.data;
+    expect(await emu.waitTask(warned)).toBe('WARNINGS: 2');
+    const log = await raw(emu, 'GET', `/nodes/pve/tasks/${encodeURIComponent(warned)}/log`, { token: true });
+    expect(log.json.data.map((l: any) => l.t)).toEqual(['WARN: first warning', 'WARN: second warning', 'TASK WARNINGS: 2']);
+    const failed = (await raw(emu, 'POST', '/nodes/pve/lxc/101/status/reboot', { token: true })).json.data;
+    expect(await emu.waitTask(failed)).toBe('lxc-start failed: see the log');
+    expect(emu.tasks.get(failed)!.lines.at(-1)).toBe('TASK ERROR: lxc-start failed: see the log');
   });
 
   it('lists finished tasks of the node with total, newest first, with filters', async () => {

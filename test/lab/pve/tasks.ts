@@ -111,7 +111,7 @@ export class LabTaskManager implements TaskManager {
   private async runTask(rec: TaskRecord, o: StartTaskOptions, injected: string | undefined): Promise<void> {
     let warnings = 0;
     const line = (text: string) => void rec.lines.push(...String(text).replace(/\n+$/, '').split('\n'));
-    const log = { line, warn: (text: string) => { warnings++; line(text); } };
+    const log = { line, warn: (text: string) => { warnings++; line(`WARN: ${text}`); } };
     let error: string | undefined = injected;
     if (error === undefined) {
       try {
@@ -121,7 +121,8 @@ export class LabTaskManager implements TaskManager {
         if (!error) error = 'unknown error';
       }
     }
-    error = error?.replace(/\n+$/, '');
+    // fork_worker: `chomp $err; $err =~ s/\n/ /mg;` before printing "TASK ERROR: $err"
+    error = error?.replace(/\n+$/, '').replace(/\n/g, ' ');
     try {
       o.onEnd?.(error === undefined);
     } catch (e) {

@@ -27,8 +27,9 @@ export interface TaskLog {
   /** Append one line to the task log (PVE's `{n,t}` entries). */
   line(text: string): void;
   /**
-   * A Perl `warn` inside the worker: the text goes to the log and is counted; a task that otherwise succeeds
-   * then ends `TASK WARNINGS: <n>` with exitstatus `WARNINGS: <n>` (PVE::RESTEnvironment fork_worker).
+   * `$rpcenv->warn` / `log_warn` inside the worker: logs `WARN: <text>` and counts it; a task that otherwise
+   * succeeds then ends `TASK WARNINGS: <n>` with exitstatus `WARNINGS: <n>` (pve-common RESTEnvironment).
+   * A plain Perl `warn` is just a log line (use line()).
    */
   warn(text: string): void;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualBackend } from '../../backends/virtual-backend';
 import { createEmulator, type Emulator } from '../emulator';
 import { raw } from '../test-helpers';
-import { ALPINE, ALPINE_VOLID } from './test-kit';
+import { ALPINE, ALPINE_VOLID, lastStartTask } from './test-kit';
 
 describe('cluster routes over HTTPS', () => {
   let emu: Emulator;
@@ -21,6 +21,7 @@ describe('cluster routes over HTTPS', () => {
     await waitOk(await raw(emu, 'POST', `/api2/json/nodes/pve/aplinfo`, { token: true, body: `storage=local&template=${ALPINE}` }));
     const body = `vmid=100&ostemplate=${encodeURIComponent(ALPINE_VOLID)}&rootfs=local-lvm%3A4&unprivileged=1&net0=${encodeURIComponent('name=eth0,bridge=vmbr0,ip=dhcp')}`;
     await waitOk(await raw(emu, 'POST', '/api2/json/nodes/pve/lxc', { token: true, body: `${body}&features=nesting%3D1&start=1` }));
+    expect(await emu.waitTask(lastStartTask(emu, 100)!)).toBe('OK');
     const taken = await raw(emu, 'GET', '/api2/json/cluster/nextid?vmid=100', { token: true });
     expect(taken.status).toBe(400);
     expect(taken.json.errors).toEqual({ vmid: 'VM 100 already exists' });

@@ -26,7 +26,7 @@ import {
   parseRootfsAlloc,
   validateSshKeys,
 } from './lxc-config';
-import { startGuest, stopGuest } from './lxc-status-routes';
+import { startTask, stopGuest } from './lxc-status-routes';
 import { snapshotConfig } from './snapshot-routes';
 import { printDiskSize, printProps } from './prop-string';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
@@ -155,7 +155,8 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
         }
         created = true;
         delete ct!.config.lock;
-        if (start) await startGuest(deps, ct!, log);
+        // vm_start forks its own vzstart task (see startTask); this task ends OK whatever the start does
+        if (start) startTask(deps, ctx.tasks, ctx.identity, n.name, vmid);
       },
       onEnd: () => {
         if (!ct || state.containers.get(vmid) !== ct) return;
@@ -190,7 +191,8 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
         checkLock(cur);
         if (cur.running) {
           if (!force) throw new Error(runningMsg);
-          log.warn(`forced to stop CT ${vmid} before destroying!`);
+          // a plain Perl `warn` in destroy_vm: printed to the log, not counted (only $rpcenv->warn counts)
+          log.line(`forced to stop CT ${vmid} before destroying!`);
           await stopGuest(deps, cur);
         }
         await backend.destroyContainer(n.name, vmid);
@@ -230,13 +232,18 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
       if (['node', 'vmid', 'digest', 'delete', 'revert'].includes(k) || !propertySchema(options, k)) throw paramError({ delete: `unknown option '${k}'` });
       // sic: PVE's text has an unbalanced quote
       if (p[k] !== undefined) throw paramError({ delete: `you can't use '-${k}' and -delete ${k}' at the same time` });
-      if (k === 'rootfs' || k === 'unprivileged') throw paramError({ delete: `unable to delete required option '${k}'` });
     }
-    if (p.unprivileged !== undefined) throw paramError({ unprivileged: 'unable to modify read-only option' });
     const unpriv = ct.config.unprivileged === 1;
     if (p.features !== undefined || deletes.includes('features')) {
       checkFeaturePerm(ctx.identity, unpriv, p.features === undefined ? undefined : String(p.features), ct.config.features as string | undefined);
     }
+    // PVE::LXC::Config update_pct_config: plain dies (500); deleting an option that is not set is skipped
+    for (const k of deletes) {
+      if (ct.config[k] === undefined) continue;
+      if (k === 'memory' || k === 'rootfs' || k === 'ostype') throw new PveHttpError(500, `unable to delete required option '${k}'`);
+      if (k === 'unprivileged') throw new PveHttpError(500, `unable to delete read-only option: '${k}'`);
+    }
+    if (p.unprivileged !== undefined) throw new PveHttpError(500, "unable to modify read-only option: 'unprivileged'");
     const next: GuestConfig = { ...ct.config };
     for (const k of deletes) delete next[k];
     applyOptions(next, p, UPDATE_CONTROL_PARAMS, vmid, ct.config);

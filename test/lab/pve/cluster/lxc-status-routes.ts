@@ -1,7 +1,7 @@
 // Power management of containers: status/current and start/stop/shutdown/reboot. As in pve-container's
 // Status.pm, "already running"/"not running" and the config-file flock fail the API call (500) while the
 // config `lock` check and the actual start happen inside the worker task.
-import type { TaskLog } from '../types';
+import type { PveIdentity, TaskLog, TaskManager } from '../types';
 import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getContainer, lockFileError } from './cluster-state';
 import { guestStats, guestStatusCurrent } from './guest-stats';
@@ -94,24 +94,11 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
 
   onNode('POST', '/nodes/{node}/lxc/{vmid}/status/start', (ctx, n) => {
     const vmid = vmidOf(ctx);
-    if (running(n.name, vmid)) throw new PveHttpError(500, `CT ${vmid} already running`);
-    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
     const skiplock = ctx.params.skiplock === 1;
     if (skiplock && !(ctx.identity.user === 'root@pam' && !ctx.identity.tokenId)) {
       throw new PveHttpError(400, 'Parameter verification failed.', { skiplock: 'Only root may use this option.' });
     }
-    // PVE's worker checks the config lock as soon as it starts: sample it when the task is accepted
-    let lockAtStart: string | undefined;
-    return ctx.tasks.start({
-      node: n.name, type: 'vzstart', id: String(vmid), identity: ctx.identity,
-      onStart: () => { lockAtStart = lockOf(vmid); },
-      run: async (log) => {
-        const ct = reload(deps, n.name, vmid);
-        if (!skiplock) wrap(() => checkLockValue(lockAtStart ?? lockOf(vmid)));
-        if (ct.running) throw new Error(`CT ${vmid} already running`);
-        await startGuest(deps, ct, log);
-      },
-    });
+    return startTask(deps, ctx.tasks, ctx.identity, n.name, vmid, skiplock);
   });
 
   const stopLike = (type: 'vzstop' | 'vzshutdown', path: string) => {
@@ -147,6 +134,34 @@ export function registerLxcStatusRoutes(routes: RouteTable, deps: ClusterDeps): 
         await startGuest(deps, ct, log);
       },
     });
+  });
+}
+
+/**
+ * vm_start after the parameter checks. Workers that start a CT (create and rollback with start=1) call
+ * PVE::API2::LXC::Status->vm_start, which forks a separate `vzstart` task: their own task ends OK before the
+ * container runs, and a failed start fails only the vzstart task.
+ */
+export function startTask(deps: ClusterDeps, tasks: TaskManager, identity: PveIdentity, node: string, vmid: number, skiplock = false): string {
+  const { state, faults } = deps;
+  const lockOf = () => {
+    const lock = state.containers.get(vmid)?.config.lock;
+    return lock === undefined || lock === 'mounted' ? undefined : String(lock);
+  };
+  const ct0 = state.containers.get(vmid);
+  if (ct0 && ct0.node === node && ct0.running) throw new PveHttpError(500, `CT ${vmid} already running`);
+  if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+  // PVE's worker checks the config lock as soon as it starts: sample it when the task is accepted
+  let lockAtStart: string | undefined;
+  return tasks.start({
+    node, type: 'vzstart', id: String(vmid), identity,
+    onStart: () => { lockAtStart = lockOf(); },
+    run: async (log) => {
+      const ct = reload(deps, node, vmid);
+      if (!skiplock) wrap(() => checkLockValue(lockAtStart ?? lockOf()));
+      if (ct.running) throw new Error(`CT ${vmid} already running`);
+      await startGuest(deps, ct, log);
+    },
   });
 }
 

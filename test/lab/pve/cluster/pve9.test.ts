@@ -14,6 +14,7 @@ describe('PVE 9.1 flavour', () => {
     expect((await lab.api('GET', '/version')).release).toBe('9.1');
     expect((await lab.api('GET', '/nodes/pve/status')).pveversion).toMatch(/^pve-manager\/9\.1\./);
     expect(await lab.task('POST', '/nodes/pve/lxc', createParams(100, { start: 1 }))).toBe('OK');
+    expect(await lab.started(100)).toBe('OK');
     const st = await lab.api('GET', '/nodes/pve/lxc/100/status/current');
     expect(st).toMatchObject({ status: 'running', pressurecpusome: 0 });
     await lab.api('GET', '/nodes/pve/lxc');

@@ -9,7 +9,7 @@ import { createVirtualBackend } from '../../backends/virtual-backend';
 import { createEmulator, type Emulator } from '../emulator';
 import { JSON_CONTENT_TYPE } from '../server';
 import { login, raw, type RawOptions, type RawResponse } from '../test-helpers';
-import { ALPINE, ALPINE_VOLID } from './test-kit';
+import { ALPINE, ALPINE_VOLID, lastStartTask } from './test-kit';
 
 const enc = encodeURIComponent;
 
@@ -140,6 +140,8 @@ for (const version of ['8.4', '9.1'] as const) {
       await data('GET', '/nodes/pve/lxc/100/snapshot/s1/config');
       await data('PUT', '/nodes/pve/lxc/100/snapshot/s1/config', { token: true, body: 'description=good' });
       expect(await task('POST', '/nodes/pve/lxc/100/snapshot/s1/rollback', 'start=1')).toBe('OK');
+      // vm_start inside the rollback worker forks its own vzstart task
+      expect(await emu.waitTask(lastStartTask(emu, 100)!)).toBe('OK');
       expect(await task('DELETE', '/nodes/pve/lxc/100/snapshot/s1')).toBe('OK');
       expect(await task('POST', '/nodes/pve/vzdump', 'vmid=100&storage=local&mode=snapshot&compress=zstd')).toBe('OK');
       const backups = await data('GET', '/nodes/pve/storage/local/content?content=backup&vmid=100');

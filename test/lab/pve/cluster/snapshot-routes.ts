@@ -2,7 +2,7 @@
 // entry `current`, create/delete/rollback as tasks holding a config lock, per-snapshot config GET/PUT.
 import { PveHttpError, type RouteTable, type TaskLog } from '../types';
 import { type Container, type GuestConfig, type Snapshot, configDigest, getContainer, lockFileError } from './cluster-state';
-import { startGuest, stopGuest } from './lxc-status-routes';
+import { startTask, stopGuest } from './lxc-status-routes';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 
 /** Config keys that never go into a snapshot copy. */
@@ -118,9 +118,9 @@ export function registerSnapshotRoutes(routes: RouteTable, deps: ClusterDeps): v
       log.line(`  Logical volume "${String(ct.config.rootfs).split(',')[0].split(':')[1]}" successfully removed.`);
       ct.config = { ...snap.config, parent: snapname, lock: 'rollback' };
       if (ctx.params.start === 1) {
+        // snapshot_rollback drops the lock, then vm_start forks a separate vzstart task
         delete ct.config.lock;
-        await startGuest(deps, ct, log);
-        ct.config.lock = 'rollback';
+        startTask(deps, ctx.tasks, ctx.identity, n.name, vmid);
       }
     });
   });

@@ -47,6 +47,7 @@ describe('snapshots and backups', () => {
     expect(cfg.lock).toBeUndefined();
     expect((await lab.api('GET', '/nodes/pve/lxc/100/status/current')).status).toBe('stopped');
     expect(await lab.task('POST', '/nodes/pve/lxc/100/snapshot/second/rollback', { start: 1 })).toBe('OK');
+    expect(await lab.started(100)).toBe('OK');
     expect((await lab.api('GET', '/nodes/pve/lxc/100/status/current')).status).toBe('running');
 
     expect(await lab.task('DELETE', '/nodes/pve/lxc/100/snapshot/before_update')).toBe('OK');
@@ -95,6 +96,7 @@ describe('snapshots and backups', () => {
     try {
       await withTemplate(lab2);
       expect(await lab2.task('POST', '/nodes/pve/lxc', createParams(100, { start: 1 }))).toBe('OK');
+      expect(await lab2.started(100)).toBe('OK');
       const upid = await lab2.api('POST', '/nodes/pve/vzdump', { vmid: '100', storage: 'local', mode: 'stop', compress: 'gzip' });
       expect((await lab2.api('GET', '/nodes/pve/lxc/100/config')).lock).toBe('backup');
       expect(await lab2.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 1024 })).toMatchObject({ message: 'CT is locked (backup)' });

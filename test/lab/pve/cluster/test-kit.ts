@@ -22,7 +22,14 @@ export interface Lab {
   /** run a task-returning call and wait: the exit status */
   task(method: string, path: string, params?: Record<string, unknown>, identity?: PveIdentity): Promise<string>;
   taskLog(upid: string): string[];
+  /** the exit status of the newest `vzstart` task of a CT (create/rollback with start=1 fork one, as PVE does) */
+  started(vmid: number): Promise<string>;
   close(): Promise<void>;
+}
+
+/** UPID of the newest `vzstart` task of a CT, or undefined. */
+export function lastStartTask(emu: Emulator, vmid: number): string | undefined {
+  return emu.tasks.list().filter((t) => t.type === 'vzstart' && t.id === String(vmid)).at(-1)?.upid;
 }
 
 export async function startLab(opts: { nodes?: number; taskSeconds?: number; schema?: '8.4' | '9.1' } = {}): Promise<Lab> {
@@ -54,6 +61,11 @@ export async function startLab(opts: { nodes?: number; taskSeconds?: number; sch
       return emu.waitTask(upid);
     },
     taskLog: (upid) => emu.tasks.get(upid)?.lines ?? [],
+    async started(vmid) {
+      const upid = lastStartTask(emu, vmid);
+      expect(upid, `a vzstart task for CT ${vmid}`).toBeDefined();
+      return emu.waitTask(upid!);
+    },
     close: () => emu.close(),
   };
 }
