@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../lab';
-import { canRunNetns, onHighSlot } from '../netns/netns-test-kit';
+import { canRunNetns, onHighSlot, TRACE_SLOTS } from '../netns/netns-test-kit';
 import { cmd, connectPinned, sshExec } from '../node/ssh-client';
 import { createPinnedAgent, pinnedFetch } from '../../../src-main/core/pve/pinned-fetch';
 
@@ -15,7 +15,7 @@ describe.skipIf(!canRunNetns)('lab with the netns backend: management address', 
   beforeAll(async () => {
     // a high slot: the last test checks the slot's traces after close, when a lab of another test file would
     // otherwise take the freed (lowest) slot at once
-    lab = await onHighSlot((slot) => startLab({ backend: 'netns', taskSeconds: 0, backendOptions: { slot } }));
+    lab = await onHighSlot((slot) => startLab({ backend: 'netns', taskSeconds: 0, backendOptions: { slot } }), TRACE_SLOTS);
     prefix = (lab.backend as unknown as { prefix: string }).prefix;
   });
   afterAll(async () => {

@@ -58,14 +58,21 @@ export function makeUserland(labBoot?: string): { dir: string; cleanup: () => vo
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+export type SlotRange = readonly [first: number, last: number];
+/** netns-cleanup.test.ts and its crash fixture */
+export const CLEANUP_SLOTS: SlotRange = [MAX_SLOTS / 2 + MAX_SLOTS / 4, MAX_SLOTS - 1];
+/** other tests that check traces after close (disjoint: files of one run never pick each other's slots) */
+export const TRACE_SLOTS: SlotRange = [MAX_SLOTS / 2, MAX_SLOTS / 2 + MAX_SLOTS / 4 - 1];
+
 /**
  * Lab slots for tests that inspect a slot's traces (namespaces, links, processes named after its prefix) after
- * closing their lab: slots 32..63 in random order. Labs created without a slot take the LOWEST free one, so a
+ * closing their lab: high slots (32..63, see the ranges above) in random order. Labs created without a slot take the LOWEST free one, so a
  * slot released here would otherwise be taken at once by a lab starting in another test file, and its traces
- * mistaken for leftovers. Random order keeps two test runs at once apart as well.
+ * mistaken for leftovers. Disjoint ranges per user keep the files of one run apart; random order makes two
+ * runs at once on one machine unlikely to collide.
  */
-export function highSlots(): number[] {
-  const slots = Array.from({ length: MAX_SLOTS / 2 }, (_, i) => MAX_SLOTS / 2 + i);
+export function highSlots([first, last]: SlotRange = CLEANUP_SLOTS): number[] {
+  const slots = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   for (let i = slots.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [slots[i], slots[j]] = [slots[j]!, slots[i]!];
@@ -74,13 +81,13 @@ export function highSlots(): number[] {
 }
 
 /** `make(slot)` with the first free high slot (see highSlots); `make` throws "... in use ..." for a taken one. */
-export async function onHighSlot<T>(make: (slot: number) => T | Promise<T>): Promise<T> {
-  for (const slot of highSlots()) {
+export async function onHighSlot<T>(make: (slot: number) => T | Promise<T>, range: SlotRange = CLEANUP_SLOTS): Promise<T> {
+  for (const slot of highSlots(range)) {
     try {
       return await make(slot);
     } catch (e) {
       if (!/in use/.test(String((e as Error)?.message))) throw e;
     }
   }
-  throw new Error(`no free lab slot in ${MAX_SLOTS / 2}..${MAX_SLOTS - 1}`);
+  throw new Error(`no free lab slot in ${range[0]}..${range[1]}`);
 }
