@@ -85,7 +85,7 @@ export async function killAndWait(pids: number[], timeoutMs = 3_000): Promise<vo
   while (living().length > 0 && Date.now() < deadline) await sleep(10);
 }
 
-function isZombie(pid: number): boolean {
+export function isZombie(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');

@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_DIR_MARKER } from './cleanup';
+import { RUN_DIR_MARKER, isZombie } from './cleanup';
 import { createNetnsBackend, type NetnsBackend } from './netns-backend';
 import { canRunNetns, ctSpec, execIn, highSlots, makeUserland, onHighSlot, shIn } from './netns-test-kit';
 import { pidAlive, run, waitFor } from './run';
@@ -169,11 +169,3 @@ async function livingProcesses(prefix: string): Promise<string[]> {
   return (await leftovers(prefix)).filter((l) => l.startsWith('process ') && !isZombie(Number(l.split(' ')[1])));
 }
 
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
