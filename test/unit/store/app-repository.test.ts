@@ -1,25 +1,18 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppRepository } from '../../../src-main/core/store/app-repository';
-import { openDatabase, type ProximityDatabase } from '../../../src-main/core/store/database';
-import { makeTempDir } from './sqlite-test-files';
+import type { ProximityDatabase } from '../../../src-main/core/store/database';
+import { openTestDatabase } from './sqlite-test-files';
 
 describe('AppRepository', () => {
-  let cleanup: () => void;
+  let t: ReturnType<typeof openTestDatabase>;
   let db: ProximityDatabase;
   let apps: AppRepository;
-  let clock = 0;
   beforeEach(() => {
-    const tmp = makeTempDir();
-    cleanup = tmp.cleanup;
-    db = openDatabase({ file: path.join(tmp.dir, 'proximity.sqlite') });
-    clock = Date.UTC(2026, 0, 1);
-    apps = new AppRepository(db.handle, { now: () => new Date((clock += 1000)) });
+    t = openTestDatabase();
+    db = t.db;
+    apps = new AppRepository(db.handle, { now: t.now });
   });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  afterEach(() => t.close());
 
   it('inserts, gets, lists, updates status and deletes', () => {
     const a = apps.insert({ catalogId: 'nginx', name: 'Web', hostname: 'web', node: 'pve1', vmid: 101 });

@@ -1,25 +1,18 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src-main/core/audit/audit-log';
-import { openDatabase, type ProximityDatabase } from '../../../src-main/core/store/database';
-import { makeTempDir } from './sqlite-test-files';
+import type { ProximityDatabase } from '../../../src-main/core/store/database';
+import { openTestDatabase } from './sqlite-test-files';
 
 describe('AuditLog', () => {
-  let cleanup: () => void;
+  let t: ReturnType<typeof openTestDatabase>;
   let db: ProximityDatabase;
   let audit: AuditLog;
-  let clock = 0;
   beforeEach(() => {
-    const tmp = makeTempDir();
-    cleanup = tmp.cleanup;
-    db = openDatabase({ file: path.join(tmp.dir, 'proximity.sqlite') });
-    clock = Date.UTC(2026, 0, 1);
-    audit = new AuditLog(db.handle, { now: () => new Date((clock += 1000)) });
+    t = openTestDatabase();
+    db = t.db;
+    audit = new AuditLog(db.handle, { now: t.now });
   });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  afterEach(() => t.close());
 
   it('appends entries and lists them newest first, with paging', () => {
     const first = audit.append({ actor: 'operator', action: 'app.create', target: 'app-1', details: { catalogId: 'nginx' } });

@@ -33,12 +33,9 @@ export interface NodeRrdInput {
 
 /** Rows for GET /nodes/{node}/rrddata; MAX is slightly above AVERAGE as a real max-consolidation would be. */
 export function nodeRrdRows(input: NodeRrdInput, timeframe: string, cf: string | undefined, nowMs: number): Record<string, number>[] {
-  const step = RRD_STEPS[timeframe] ?? 60;
-  const end = Math.floor(nowMs / 1000 / step) * step;
-  const boost = cf === 'MAX' ? 1.15 : 1;
+  const { times, boost } = rrdAxis(timeframe, cf, nowMs);
   const rows: Record<string, number>[] = [];
-  for (let i = ROWS - 1; i >= 0; i--) {
-    const t = end - i * step;
+  for (const t of times) {
     const s = (k: string) => Math.min(1, wave(`${input.node}/${k}`, t) * boost);
     const cpu = 0.02 + 0.25 * s('cpu');
     rows.push({
@@ -60,6 +57,14 @@ export function nodeRrdRows(input: NodeRrdInput, timeframe: string, cf: string |
   return rows;
 }
 
+/** The ROWS sample times (oldest first) of a timeframe, and MAX-consolidation's lift over AVERAGE. */
+function rrdAxis(timeframe: string, cf: string | undefined, nowMs: number): { step: number; times: number[]; boost: number } {
+  const step = RRD_STEPS[timeframe] ?? 60;
+  const end = Math.floor(nowMs / 1000 / step) * step;
+  const times = Array.from({ length: ROWS }, (_, i) => end - (ROWS - 1 - i) * step);
+  return { step, times, boost: cf === 'MAX' ? 1.15 : 1 };
+}
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -77,12 +82,9 @@ export interface GuestRrdInput {
 
 /** Rows for GET /nodes/{node}/lxc/{vmid}/rrddata: only `time` where the guest was not running, as rrdtool leaves gaps. */
 export function guestRrdRows(input: GuestRrdInput, timeframe: string, cf: string | undefined, nowMs: number): Record<string, number>[] {
-  const step = RRD_STEPS[timeframe] ?? 60;
-  const end = Math.floor(nowMs / 1000 / step) * step;
-  const boost = cf === 'MAX' ? 1.15 : 1;
+  const { step, times, boost } = rrdAxis(timeframe, cf, nowMs);
   const rows: Record<string, number>[] = [];
-  for (let i = ROWS - 1; i >= 0; i--) {
-    const t = end - i * step;
+  for (const t of times) {
     if (input.runningSince === undefined || t + step <= input.runningSince) {
       rows.push({ time: t });
       continue;
