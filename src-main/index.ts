@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import type { BrowserWindow } from 'electron';
-import type { Navigation } from '../src-preload/contract/schemas';
+import type { Navigation } from '../src-shared/contract/schemas';
 import { openCore } from './core/core-context';
 import type { CoreContext } from './core/core-context';
 import { resolveDataDir } from './core/data-dir';

@@ -4,12 +4,13 @@
  * `invoke(channel)`, and never hands the renderer an IpcRendererEvent (which would leak `sender`).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createDesktopApi, createEventFanout } from './contract/desktop-api';
-import type { DesktopTransport } from './contract/desktop-api';
-import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor, isEventName } from './contract/names';
-import type { EventName } from './contract/names';
-import { err } from './contract/result';
-import type { Result } from './contract/result';
+import { createDesktopApi } from '../src-shared/contract/desktop-api';
+import { createEventFanout } from '../src-shared/transport/event-fanout';
+import type { DesktopTransport } from '../src-shared/contract/desktop-api';
+import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor, isEventName } from '../src-shared/contract/names';
+import type { EventName } from '../src-shared/contract/names';
+import { err } from '../src-shared/contract/result';
+import type { Result } from '../src-shared/contract/result';
 
 const upstream = new Map<EventName, (payload: unknown) => void>();
 

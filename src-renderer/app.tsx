@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import type { DesktopApi } from '../src-preload/contract/desktop-api';
-import type { View } from '../src-preload/contract/schemas';
+import type { DesktopApi } from '../src-shared/contract/desktop-api';
+import type { View } from '../src-shared/contract/schemas';
 import { followNavigationEvents, useNavigationStore } from './features/navigation/navigation-store';
 import { PlaceholderScreen, VIEW_TITLES } from './features/navigation/placeholder-screen';
 import { SecretStorageBanner } from './features/secrets/secret-storage-banner';

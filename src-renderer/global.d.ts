@@ -1,4 +1,4 @@
-import type { DesktopApi } from '../src-preload/contract/desktop-api';
+import type { DesktopApi } from '../src-shared/contract/desktop-api';
 
 declare global {
   interface Window {

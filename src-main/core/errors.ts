@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../src-preload/contract/errors';
+import type { ErrorCode } from '../../src-shared/contract/errors';
 
 export type { ErrorCode };
 

@@ -1,10 +1,10 @@
 import { ProximityError } from '../core/errors';
-import { channels } from '../../src-preload/contract/channels';
-import { ERROR_CODES } from '../../src-preload/contract/errors';
-import { isChannelName } from '../../src-preload/contract/names';
-import type { ChannelName } from '../../src-preload/contract/names';
-import { err, ok } from '../../src-preload/contract/result';
-import type { Result } from '../../src-preload/contract/result';
+import { channels } from '../../src-shared/contract/channels';
+import { ERROR_CODES } from '../../src-shared/contract/errors';
+import { isChannelName } from '../../src-shared/contract/names';
+import type { ChannelName } from '../../src-shared/contract/names';
+import { err, ok } from '../../src-shared/contract/result';
+import type { Result } from '../../src-shared/contract/result';
 import type { Handler, Handlers } from './handler-types';
 import type { SenderInfo, SenderPolicy } from './sender-policy';
 

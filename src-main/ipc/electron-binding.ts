@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CHANNEL_NAMES, EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../src-preload/contract/names';
-import { err, ok } from '../../src-preload/contract/result';
-import type { Result } from '../../src-preload/contract/result';
+import { CHANNEL_NAMES, EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../src-shared/contract/names';
+import { err, ok } from '../../src-shared/contract/result';
+import type { Result } from '../../src-shared/contract/result';
 import type { Dispatcher } from './dispatcher';
 import type { EventHub, EventSink } from './event-hub';
 import { senderInfoFromElectronEvent } from './sender-policy';

@@ -1,7 +1,7 @@
-import { events } from '../../src-preload/contract/events';
-import type { EventPayload } from '../../src-preload/contract/events';
-import type { EventName } from '../../src-preload/contract/names';
-import type { Unsubscribe } from '../../src-preload/contract/desktop-api';
+import { events } from '../../src-shared/contract/events';
+import type { EventPayload } from '../../src-shared/contract/events';
+import type { EventName } from '../../src-shared/contract/names';
+import type { Unsubscribe } from '../../src-shared/contract/desktop-api';
 
 /** Somewhere events can be delivered: an Electron webContents or a web-bridge socket. */
 export interface EventSink {

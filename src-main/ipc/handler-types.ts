@@ -1,6 +1,6 @@
-import type { ChannelOutput, ParsedChannelInput } from '../../src-preload/contract/channels';
-import type { ChannelName } from '../../src-preload/contract/names';
-import type { Runtime, SecretStorageInfo } from '../../src-preload/contract/schemas';
+import type { ChannelOutput, ParsedChannelInput } from '../../src-shared/contract/channels';
+import type { ChannelName } from '../../src-shared/contract/names';
+import type { Runtime, SecretStorageInfo } from '../../src-shared/contract/schemas';
 import type { SenderInfo } from './sender-policy';
 import type {
   AppRecord,

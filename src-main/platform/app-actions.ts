@@ -1,4 +1,4 @@
-import type { Navigation } from '../../src-preload/contract/schemas';
+import type { Navigation } from '../../src-shared/contract/schemas';
 
 /**
  * What the tray (and later the UI) can ask of a deployed app. Start/stop/restart need Proxmox, which is not

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BridgeClientMessage } from '../../src-preload/contract/bridge-protocol';
+import type { BridgeClientMessage } from '../../src-shared/transport/web-bridge-protocol';
 
 /**
  * Every message from the browser is parsed here before anything acts on it. Channel and event names are

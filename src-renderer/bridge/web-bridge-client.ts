@@ -1,9 +1,10 @@
-import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../src-preload/contract/bridge-protocol';
-import type { BridgeClientMessage, BridgeServerMessage } from '../../src-preload/contract/bridge-protocol';
-import { createDesktopApi, createEventFanout } from '../../src-preload/contract/desktop-api';
-import type { DesktopApi, DesktopTransport } from '../../src-preload/contract/desktop-api';
-import type { EventName } from '../../src-preload/contract/names';
-import type { Result } from '../../src-preload/contract/result';
+import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../src-shared/transport/web-bridge-protocol';
+import type { BridgeClientMessage, BridgeServerMessage } from '../../src-shared/transport/web-bridge-protocol';
+import { createDesktopApi } from '../../src-shared/contract/desktop-api';
+import { createEventFanout } from '../../src-shared/transport/event-fanout';
+import type { DesktopApi, DesktopTransport } from '../../src-shared/contract/desktop-api';
+import type { EventName } from '../../src-shared/contract/names';
+import type { Result } from '../../src-shared/contract/result';
 
 /**
  * `window.proximity` over the `npm run web` WebSocket bridge. Built with the same `createDesktopApi` as the

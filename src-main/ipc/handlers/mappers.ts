@@ -1,4 +1,4 @@
-import type { AppSummary, AuditEntry, PortAssignment, PortRanges, StoreStatus } from '../../../src-preload/contract/schemas';
+import type { AppSummary, AuditEntry, PortAssignment, PortRanges, StoreStatus } from '../../../src-shared/contract/schemas';
 import type { CoreAuditEntry, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
 
 // Core objects -> contract shapes. Spelled out field by field (no spreading) so a new core field never

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { DesktopApi, Unsubscribe } from '../../../src-preload/contract/desktop-api';
-import type { Navigation, View } from '../../../src-preload/contract/schemas';
+import type { DesktopApi, Unsubscribe } from '../../../src-shared/contract/desktop-api';
+import type { Navigation, View } from '../../../src-shared/contract/schemas';
 
 /** Every view the UI knows; the contract's `viewSchema` lists the same (checked by the compiler below). */
 export const VIEWS = ['system', 'deploy', 'canvas', 'infrastructure'] as const satisfies readonly View[];

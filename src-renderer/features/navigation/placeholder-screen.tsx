@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { View } from '../../../src-preload/contract/schemas';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { View } from '../../../src-shared/contract/schemas';
 
 export const VIEW_TITLES: Record<View, string> = {
   system: 'System',

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import { needsSecretWarning, useSecretStorageStore } from './secret-storage-store';
 
 /**

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { SecretStorageInfo } from '../../../src-preload/contract/schemas';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { SecretStorageInfo } from '../../../src-shared/contract/schemas';
 
 export interface SecretStorageState {
   /** null until loaded, or where this runtime keeps no secrets (the web bridge). */

@@ -1,4 +1,4 @@
-import type { IpcError } from '../../../src-preload/contract/errors';
+import type { IpcError } from '../../../src-shared/contract/errors';
 
 /** Shows an error by its stable code, with the message main wrote for the operator. */
 export function ErrorBanner({ error, testId }: { error: IpcError; testId: string }) {

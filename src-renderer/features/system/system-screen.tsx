@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { SecretStorageInfo } from '../../../src-preload/contract/schemas';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { SecretStorageInfo } from '../../../src-shared/contract/schemas';
 import { ErrorBanner } from './error-banner';
 import { useSystemStore } from './system-store';
 

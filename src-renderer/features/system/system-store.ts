@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { IpcError } from '../../../src-preload/contract/errors';
-import type { AppInfo, PortRanges, StoreStatus } from '../../../src-preload/contract/schemas';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { IpcError } from '../../../src-shared/contract/errors';
+import type { AppInfo, PortRanges, StoreStatus } from '../../../src-shared/contract/schemas';
 
 type Section = 'info' | 'status' | 'portRanges';
 

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { ProximityError } from '../../../src-main/core/errors';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import { buildRenderer, rendererBuildIsStale } from './build-renderer';
 
 // page.evaluate callbacks run in the browser; this file is type-checked without the DOM lib.

@@ -38,7 +38,7 @@ function coreViolation(file: string, spec: string): string | null {
   if (spec === '<dynamic>') return 'computed import/require cannot be checked';
   if (isElectronSpecifier(spec)) return 'core must not depend on Electron';
   const t = target(file, spec);
-  if (t && !inside(t, 'src-main/core') && !inside(t, 'src-preload/contract')) return 'core may import only core and the contract';
+  if (t && !inside(t, 'src-main/core') && !inside(t, 'src-shared/contract')) return 'core may import only core and the contract';
   return null;
 }
 
@@ -46,7 +46,7 @@ function rendererViolation(file: string, spec: string): string | null {
   if (isElectronSpecifier(spec)) return 'the renderer is sandboxed; it reaches main only through the preload API';
   const t = target(file, spec);
   if (t && inside(t, 'src-main')) return 'the renderer must not import main-process code';
-  if (t && inside(t, 'src-preload') && !inside(t, 'src-preload/contract')) return 'only the contract (types/schemas) is shared';
+  if (t && inside(t, 'src-preload') && !inside(t, 'src-shared/contract')) return 'only the contract (types/schemas) is shared';
   return null;
 }
 
@@ -95,13 +95,13 @@ describe('import detector', () => {
     const coreFile = join(root, 'src-main/core/store/x.ts');
     expect(coreViolation(coreFile, 'electron')).not.toBeNull();
     expect(coreViolation(coreFile, '../../platform/tray')).not.toBeNull();
-    expect(coreViolation(coreFile, '../../../src-preload/contract/errors')).toBeNull();
+    expect(coreViolation(coreFile, '../../../src-shared/contract/errors')).toBeNull();
     expect(coreViolation(coreFile, './migrator')).toBeNull();
     expect(coreViolation(coreFile, 'better-sqlite3')).toBeNull();
     const rendererFile = join(root, 'src-renderer/features/apps/list.tsx');
     expect(rendererViolation(rendererFile, '../../../src-main/core/errors')).not.toBeNull();
     expect(rendererViolation(rendererFile, '../../../src-preload/index')).not.toBeNull();
-    expect(rendererViolation(rendererFile, '../../../src-preload/contract/schemas')).toBeNull();
+    expect(rendererViolation(rendererFile, '../../../src-shared/contract/schemas')).toBeNull();
     expect(rendererViolation(rendererFile, 'electron')).not.toBeNull();
   });
 });
@@ -114,10 +114,10 @@ describe('layering', () => {
 
   it('the contract is pure: no electron, no main or renderer code', () => {
     expect(
-      violations('src-preload/contract', (file, spec) => {
+      violations('src-shared/contract', (file, spec) => {
         if (isElectronSpecifier(spec)) return 'the contract is shared with the renderer';
         const t = target(file, spec);
-        return t && !inside(t, 'src-preload/contract') ? 'the contract imports only itself' : null;
+        return t && !inside(t, 'src-shared/contract') ? 'the contract imports only itself' : null;
       }),
     ).toEqual([]);
   });

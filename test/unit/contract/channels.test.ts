@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { channels } from '../../../src-preload/contract/channels';
-import { events } from '../../../src-preload/contract/events';
-import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from '../../../src-preload/contract/names';
+import { channels } from '../../../src-shared/contract/channels';
+import { events } from '../../../src-shared/contract/events';
+import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from '../../../src-shared/contract/names';
 
 const validRanges = { public: { start: 30000, end: 30999 }, internal: { start: 40000, end: 40999 } };
 

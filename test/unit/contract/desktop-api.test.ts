@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDesktopApi, createEventFanout } from '../../../src-preload/contract/desktop-api';
-import type { DesktopTransport } from '../../../src-preload/contract/desktop-api';
-import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from '../../../src-preload/contract/names';
+import { createDesktopApi } from '../../../src-shared/contract/desktop-api';
+import { createEventFanout } from '../../../src-shared/transport/event-fanout';
+import type { DesktopTransport } from '../../../src-shared/contract/desktop-api';
+import { CHANNEL_NAMES, EVENT_NAMES, eventMethodName } from '../../../src-shared/contract/names';
 
 function recordingTransport() {
   const calls: Array<[string, unknown]> = [];

@@ -5,7 +5,7 @@ import { createDispatcher } from '../../../src-main/ipc/dispatcher';
 import { createHandlers } from '../../../src-main/ipc/handlers';
 import type { HandlerDeps, Handlers } from '../../../src-main/ipc/handler-types';
 import { createOriginPolicy } from '../../../src-main/ipc/sender-policy';
-import { CHANNEL_NAMES } from '../../../src-preload/contract/names';
+import { CHANNEL_NAMES } from '../../../src-shared/contract/names';
 import { openTempCore } from './temp-core';
 
 const TOP = { isTopFrame: true, url: 'app://proximity/index.html' };

@@ -7,8 +7,8 @@ import { EventHub } from '../../../src-main/ipc/event-hub';
 import { createHandlers } from '../../../src-main/ipc/handlers';
 import type { Handlers } from '../../../src-main/ipc/handler-types';
 import { createOriginPolicy } from '../../../src-main/ipc/sender-policy';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import { CHANNEL_NAMES, EVENT_NAMES, IPC_SUBSCRIBE_CHANNEL, eventMethodName, ipcChannelFor } from '../../../src-preload/contract/names';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import { CHANNEL_NAMES, EVENT_NAMES, IPC_SUBSCRIBE_CHANNEL, eventMethodName, ipcChannelFor } from '../../../src-shared/contract/names';
 import { openTempCore } from './temp-core';
 
 // The whole path as Electron runs it: the preload's `window.proximity` -> ipcRenderer.invoke -> ipcMain.handle

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNavigationActions } from '../../../src-main/platform/app-actions';
-import type { Navigation } from '../../../src-preload/contract/schemas';
+import type { Navigation } from '../../../src-shared/contract/schemas';
 
 describe('navigation actions (tray entries that lead to a screen)', () => {
   it('publish where to go, then open the window with that navigation', () => {

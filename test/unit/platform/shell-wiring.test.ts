@@ -6,10 +6,10 @@ import type { MenuItemConstructorOptions } from 'electron';
 import * as mock from '../../fakes/electron-mock';
 import { startShell } from '../../../src-main/index';
 import type { Shell } from '../../../src-main/index';
-import { CHANNEL_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-preload/contract/names';
+import { CHANNEL_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-shared/contract/names';
 import { BASIC_TEXT_WARNING } from '../../../src-main/platform/safe-storage-cipher';
 import { publishCoreSnapshots } from '../../../src-main/ipc';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 
 // The whole shell, started against the electron mock with a real SQLite data dir.
 let dataDir: string;

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventHub } from '../../../src-main/ipc/event-hub';
-import { createDesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { DesktopApi } from '../../../src-preload/contract/desktop-api';
-import type { Navigation } from '../../../src-preload/contract/schemas';
+import { createDesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { Navigation } from '../../../src-shared/contract/schemas';
 import { followNavigationEvents, useNavigationStore } from '../../../src-renderer/features/navigation/navigation-store';
 import { needsSecretWarning, useSecretStorageStore } from '../../../src-renderer/features/secrets/secret-storage-store';
 

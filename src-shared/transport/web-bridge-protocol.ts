@@ -1,4 +1,4 @@
-import type { Result } from './result';
+import type { Result } from '../contract/result';
 
 /**
  * Wire format of the `npm run web` development bridge (a WebSocket from a browser tab to the Node process
