@@ -1,10 +1,10 @@
-import type { InfrastructureStatus, TrayState } from './tray-menu';
+import type { AppStatus, InfrastructureStatus, TrayState } from './tray-menu';
 
 /** The slice of an app summary (contract `AppSummary`) the shell needs for the tray and the CSP. */
 export interface ShellAppView {
   id: string;
   name: string;
-  status: string;
+  status: AppStatus;
   ports: { public: number; internal: number } | null;
 }
 

@@ -19,7 +19,7 @@ type Namespace = ChannelName extends `${infer NS}.${string}` ? NS : never;
 type ChannelsIn<NS extends string> = Extract<ChannelName, `${NS}.${string}`>;
 type MethodOf<C extends ChannelName> = C extends `${string}.${infer M}` ? M : never;
 
-/** Channels whose whole input is optional take no argument: `proximity.app.getInfo()`. */
+/** Channels whose whole input is optional take no argument: `proximity.system.getInfo()`. */
 type ChannelMethod<C extends ChannelName> = {} extends ChannelInput<C>
   ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
   : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;

@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'BRIDGE_UNAVAILABLE',
   // The database was written by a newer Proximity (schema version above what this build knows); it is left untouched.
   'DB_SCHEMA_TOO_NEW',
+  // An operation was cancelled by the operator (its AbortSignal fired).
+  'OPERATION_CANCELLED',
+  // An operation was running when Proximity stopped; it did not finish.
+  'OPERATION_INTERRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

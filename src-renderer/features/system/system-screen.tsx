@@ -11,7 +11,7 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
 
   useEffect(() => {
     void load(api);
-    return api.onStoreStatusChanged(applyStatus);
+    return api.onDatabaseStatusChanged(applyStatus);
   }, [api, load, applyStatus]);
 
   return (

@@ -1,20 +1,20 @@
 import { create } from 'zustand';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
-import type { AppInfo, PortRanges, StoreStatus } from '../../../src-shared/contract/schemas';
+import type { SystemInfo, PortRanges, DatabaseStatus } from '../../../src-shared/contract/schemas';
 
 type Section = 'info' | 'status' | 'portRanges';
 
 export interface SystemState {
-  info: AppInfo | null;
-  status: StoreStatus | null;
+  info: SystemInfo | null;
+  status: DatabaseStatus | null;
   portRanges: PortRanges | null;
   errors: Partial<Record<Section, IpcError>>;
   loading: boolean;
   /** Loads everything the System screen shows; each section fails on its own. */
   load(api: DesktopApi): Promise<void>;
-  /** Applies a `store.statusChanged` event (pushed by main; the renderer never polls). */
-  applyStatus(status: StoreStatus): void;
+  /** Applies a `database.statusChanged` event (pushed by main; the renderer never polls). */
+  applyStatus(status: DatabaseStatus): void;
 }
 
 export const useSystemStore = create<SystemState>((set) => ({
@@ -26,8 +26,8 @@ export const useSystemStore = create<SystemState>((set) => ({
   load: async (api) => {
     set({ loading: true });
     const [info, status, portRanges] = await Promise.all([
-      api.app.getInfo(),
-      api.store.getStatus(),
+      api.system.getInfo(),
+      api.database.getStatus(),
       api.settings.getPortRanges(),
     ]);
     const errors: SystemState['errors'] = {};

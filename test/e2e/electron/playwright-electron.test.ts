@@ -60,7 +60,7 @@ describe.skipIf(!binary)('Proximity in real Electron', () => {
       process: typeof window.process,
     }));
     expect(globals).toEqual({ api: 'function', require: 'undefined', process: 'undefined' });
-    const info = await page.evaluate(() => window.proximity.app.getInfo());
+    const info = await page.evaluate(() => window.proximity.system.getInfo());
     expect(info).toMatchObject({ ok: true, value: { runtime: 'electron', dataDir } });
   });
 

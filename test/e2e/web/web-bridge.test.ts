@@ -85,7 +85,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
         const api = (globalThis as unknown as BrowserGlobals).proximity;
         const apps = await new Promise<unknown>((resolve) => api.onAppsChanged(resolve));
         const invalid = await api.audit.list({ limit: 9999 });
-        const external = await api.shell.openExternal({ url: 'https://example.org/' });
+        const external = await api.links.openExternal({ url: 'https://example.org/' });
         return { apps, invalid, external };
       });
       expect(fromPage.apps).toMatchObject([{ id: appId, ports: { public: 30000, internal: 40000 } }]);

@@ -14,7 +14,7 @@ describe('contract channel map', () => {
   it('rejects unknown keys on every channel input (strict objects)', () => {
     const minimalValid: Record<string, unknown> = {
       'settings.setPortRanges': validRanges,
-      'shell.openExternal': { url: 'https://example.org/' },
+      'links.openExternal': { url: 'https://example.org/' },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
@@ -24,7 +24,7 @@ describe('contract channel map', () => {
   });
 
   it('derives one on<Event> method name per event', () => {
-    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onStoreStatusChanged', 'onUiNavigate']);
+    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onDatabaseStatusChanged', 'onUiNavigate']);
   });
 });
 
@@ -77,7 +77,7 @@ describe('audit.list input', () => {
 });
 
 describe('shell.openExternal input', () => {
-  const parse = (url: unknown) => channels['shell.openExternal'].input.safeParse({ url });
+  const parse = (url: unknown) => channels['links.openExternal'].input.safeParse({ url });
   it('accepts http and https URLs', () => {
     expect(parse('https://pve.example.org:8006/').success).toBe(true);
     expect(parse('http://10.20.0.5:30001/x?y=1').success).toBe(true);

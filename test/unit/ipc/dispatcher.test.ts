@@ -43,11 +43,11 @@ describe('dispatcher with the real core', () => {
     const app = temp.core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' });
     const pair = temp.core.ports.allocate(app.id);
 
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toEqual({
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toEqual({
       ok: true,
       value: { name: 'Proximity', version: '9.8.7-test', platform: 'linux', runtime: 'electron', dataDir: temp.core.dataDir, secretStorage: null },
     });
-    const status = await d.dispatch('store.getStatus', {}, TOP);
+    const status = await d.dispatch('database.getStatus', {}, TOP);
     expect(status).toMatchObject({ ok: true, value: { schemaVersion: temp.core.db.status().latestVersion, integrity: 'ok', journalMode: 'wal', foreignKeys: true } });
     expect(await d.dispatch('apps.list', {}, TOP)).toMatchObject({
       ok: true,
@@ -64,7 +64,7 @@ describe('dispatcher with the real core', () => {
     const audit = await d.dispatch('audit.list', { limit: 2 }, TOP);
     expect(audit.ok && audit.value).toHaveLength(2);
     expect(audit).toMatchObject({ ok: true, value: [{ actor: 'operator', action: 'settings.set' }, { actor: 'operator' }] });
-    expect(await d.dispatch('shell.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
+    expect(await d.dispatch('links.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
     expect(opened).toEqual(['https://example.org/docs']);
   });
 
@@ -72,7 +72,7 @@ describe('dispatcher with the real core', () => {
     const secretStorage = { backend: 'basic_text', encrypted: false, warning: 'No system keyring was found.' };
     const withSecrets = createHandlers({ core: temp.core, runtime: 'electron', appName: 'Proximity', openExternal: async () => {}, secretStorage });
     const d = createDispatcher(withSecrets, { policy, validateOutput: true, logger });
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: true, value: { secretStorage } });
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: true, value: { secretStorage } });
     expect(logger.error).not.toHaveBeenCalled();
   });
 
@@ -90,22 +90,22 @@ describe('dispatcher with the real core', () => {
       ],
     });
     expect(spy).not.toHaveBeenCalled();
-    expect(await d.dispatch('app.getInfo', { extra: true }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('system.getInfo', { extra: true }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await d.dispatch('audit.list', undefined, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await d.dispatch('shell.openExternal', { url: 'file:///etc/passwd' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('links.openExternal', { url: 'file:///etc/passwd' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(opened).toEqual([]);
   });
 
   it('refuses a subframe or a foreign origin with FORBIDDEN_SENDER before parsing or running anything', async () => {
-    const spy = vi.fn(handlers['app.getInfo']);
-    const d = createDispatcher({ ...handlers, 'app.getInfo': spy }, { policy, logger });
+    const spy = vi.fn(handlers['system.getInfo']);
+    const d = createDispatcher({ ...handlers, 'system.getInfo': spy }, { policy, logger });
     for (const sender of [
       { isTopFrame: false, url: 'app://proximity/index.html' },
       { isTopFrame: true, url: 'https://evil.example/' },
       { isTopFrame: true, url: 'app://proximity.evil/index.html' },
       { isTopFrame: true, url: '' },
     ]) {
-      expect(await d.dispatch('app.getInfo', {}, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+      expect(await d.dispatch('system.getInfo', {}, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
       // Even an unknown channel or bad input from a foreign frame only learns "forbidden".
       expect(await d.dispatch('nope', 1, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     }
@@ -180,12 +180,12 @@ describe('dispatcher with the real core', () => {
   });
 
   it('reports a handler whose output breaks the contract as INTERNAL when output validation is on', async () => {
-    const broken = { ...handlers, 'app.getInfo': () => ({ name: 'x' }) } as unknown as Handlers;
+    const broken = { ...handlers, 'system.getInfo': () => ({ name: 'x' }) } as unknown as Handlers;
     const strict = createDispatcher(broken, { policy, logger, validateOutput: true });
-    expect(await strict.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await strict.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(logger.error).toHaveBeenCalled();
     const lax = createDispatcher(broken, { policy, logger, validateOutput: false });
-    expect(await lax.dispatch('app.getInfo', {}, TOP)).toEqual({ ok: true, value: { name: 'x' } });
+    expect(await lax.dispatch('system.getInfo', {}, TOP)).toEqual({ ok: true, value: { name: 'x' } });
   });
 
   it('refuses everything when the policy itself throws', async () => {
@@ -195,6 +195,6 @@ describe('dispatcher with the real core', () => {
       },
       logger,
     });
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
   });
 });

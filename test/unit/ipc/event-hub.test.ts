@@ -13,14 +13,14 @@ function sink(id: string) {
 describe('EventHub', () => {
   it('replays the latest snapshot to a late subscriber, then delivers new ones', () => {
     const hub = new EventHub();
-    hub.publish('store.statusChanged', { ...status, sizeBytes: 1 });
-    hub.publish('store.statusChanged', status);
+    hub.publish('database.statusChanged', { ...status, sizeBytes: 1 });
+    hub.publish('database.statusChanged', status);
     const late = sink('late');
-    hub.subscribe(late.s, 'store.statusChanged');
-    expect(late.got).toEqual([['store.statusChanged', status]]);
-    hub.publish('store.statusChanged', { ...status, sizeBytes: 8192 });
-    expect(late.got.at(-1)).toEqual(['store.statusChanged', { ...status, sizeBytes: 8192 }]);
-    expect(hub.latest('store.statusChanged')?.sizeBytes).toBe(8192);
+    hub.subscribe(late.s, 'database.statusChanged');
+    expect(late.got).toEqual([['database.statusChanged', status]]);
+    hub.publish('database.statusChanged', { ...status, sizeBytes: 8192 });
+    expect(late.got.at(-1)).toEqual(['database.statusChanged', { ...status, sizeBytes: 8192 }]);
+    expect(hub.latest('database.statusChanged')?.sizeBytes).toBe(8192);
   });
 
   it('forgets a latest payload so it is no longer replayed, and keeps delivering new ones', () => {
@@ -39,7 +39,7 @@ describe('EventHub', () => {
     const a = sink('a');
     hub.subscribe(a.s, 'apps.changed');
     expect(a.got).toEqual([]);
-    hub.publish('store.statusChanged', status);
+    hub.publish('database.statusChanged', status);
     expect(a.got).toEqual([]);
     hub.publish('apps.changed', []);
     expect(a.got).toEqual([['apps.changed', []]]);
@@ -47,10 +47,10 @@ describe('EventHub', () => {
 
   it('rejects a payload that breaks the contract and keeps the previous snapshot', () => {
     const hub = new EventHub();
-    hub.publish('store.statusChanged', status);
-    expect(() => hub.publish('store.statusChanged', { ...status, schemaVersion: -1 })).toThrow(/breaks the contract/);
+    hub.publish('database.statusChanged', status);
+    expect(() => hub.publish('database.statusChanged', { ...status, schemaVersion: -1 })).toThrow(/breaks the contract/);
     expect(() => hub.publish('apps.changed', [{ id: 'x' }] as never)).toThrow(/breaks the contract/);
-    expect(hub.latest('store.statusChanged')).toEqual(status);
+    expect(hub.latest('database.statusChanged')).toEqual(status);
   });
 
   it('does not deliver twice to the same sink and drops a sink that fails', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppRepository } from '../../../src-main/core/store/app-repository';
+import { AppRepository } from '../../../src-main/core/apps/app-repository';
 import type { ProximityDatabase } from '../../../src-main/core/store/database';
 import { openTestDatabase } from './sqlite-test-files';
 

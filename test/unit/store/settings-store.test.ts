@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src-main/core/audit/audit-log';
 import { SettingsStore } from '../../../src-main/core/settings/settings-store';
-import { AppRepository } from '../../../src-main/core/store/app-repository';
+import { AppRepository } from '../../../src-main/core/apps/app-repository';
 import { openDatabase, type ProximityDatabase } from '../../../src-main/core/store/database';
 import { dumpDatabase, makeTempDir } from './sqlite-test-files';
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ProximityError } from '../errors';
-import type { SqliteDatabase } from './database';
+import { APP_STATUSES, appStatusSchema, type AppStatus } from '../../../src-shared/contract/schemas';
+import type { CoreEventPublisher } from '../events/core-events';
+import type { SqliteDatabase } from '../store/database';
 
-// Deliberately not a CHECK constraint in SQL: the deploy work will add states, and a TS list changes without
-// a table rebuild. Extend here (additively).
-export const APP_STATUSES = ['pending', 'deploying', 'running', 'stopped', 'error', 'removing'] as const;
-export type AppStatus = (typeof APP_STATUSES)[number];
+// The statuses are the contract's enum (one list for core, tray and UI). Deliberately not a CHECK constraint in
+// SQL: the deploy work will add states, and a TS list changes without a table rebuild.
+export { APP_STATUSES, type AppStatus };
 
 export interface AppRecord {
   id: string;
@@ -30,7 +31,7 @@ export const newAppSchema = z.object({
   hostname: hostnameSchema,
   node: z.string().min(1).max(200).nullish(),
   vmid: z.number().int().min(100).max(999_999_999).nullish(),
-  status: z.enum(APP_STATUSES).default('pending'),
+  status: appStatusSchema.default('pending'),
 });
 export type NewApp = z.input<typeof newAppSchema>;
 
@@ -52,10 +53,13 @@ export class AppRepository {
 
   constructor(
     private readonly db: SqliteDatabase,
-    options: { now?: () => Date } = {},
+    options: { now?: () => Date; events?: CoreEventPublisher } = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.events = options.events;
   }
+
+  private readonly events?: CoreEventPublisher;
 
   insert(input: NewApp): AppRecord {
     const parsed = newAppSchema.safeParse(input);
@@ -89,6 +93,7 @@ export class AppRepository {
       }
       throw cause;
     }
+    this.events?.emit('apps.changed', { appId: row.id, change: 'created' });
     return toRecord(row);
   }
 
@@ -108,10 +113,11 @@ export class AppRepository {
   }
 
   updateStatus(id: string, status: AppStatus): AppRecord {
-    const parsed = z.enum(APP_STATUSES).safeParse(status);
+    const parsed = appStatusSchema.safeParse(status);
     if (!parsed.success) throw new ProximityError('VALIDATION', `Unknown app status "${String(status)}".`, { details: { status } });
     const info = this.db.prepare('UPDATE apps SET status = ?, updated_at = ? WHERE id = ?').run(parsed.data, this.now().toISOString(), id);
     if (info.changes === 0) throw new ProximityError('NOT_FOUND', `No app with id ${id}.`, { details: { id } });
+    this.events?.emit('apps.changed', { appId: id, change: 'updated' });
     return this.require(id);
   }
 
@@ -127,6 +133,7 @@ export class AppRepository {
       }
       throw cause;
     }
+    this.events?.emit('apps.changed', { appId: id, change: 'deleted' });
   }
 }
 

@@ -1,8 +1,8 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
 
-export function createAppHandlers(deps: HandlerDeps): Pick<Handlers, 'app.getInfo'> {
+export function createSystemHandlers(deps: HandlerDeps): Pick<Handlers, 'system.getInfo'> {
   return {
-    'app.getInfo': () => ({
+    'system.getInfo': () => ({
       name: deps.appName,
       version: deps.core.appVersion,
       platform: deps.platform ?? process.platform,

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log';
 import { ProximityError } from '../errors';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import type { SqliteDatabase } from './database';
+import type { CoreEventPublisher } from '../events/core-events';
+import type { SqliteDatabase } from '../store/database';
 import { newPveConnectionSchema, sshHostKeyFingerprintSchema, tlsFingerprintSchema, type NewPveConnection } from './pve-connection-schema';
 
 export type { NewPveConnection };
@@ -53,10 +54,13 @@ export class PveConnectionRepository {
     private readonly db: SqliteDatabase,
     private readonly audit: AuditLog,
     private readonly cipher: SecretCipher | undefined,
-    options: { now?: () => Date } = {},
+    options: { now?: () => Date; events?: CoreEventPublisher } = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.events = options.events;
   }
+
+  private readonly events?: CoreEventPublisher;
 
   insert(input: NewPveConnection, actor = 'system'): PveConnectionRecord {
     const c = parse(newPveConnectionSchema, input, 'connection');
@@ -64,7 +68,7 @@ export class PveConnectionRepository {
     const sshSecret = c.ssh?.secret ? this.encrypt(c.ssh.secret) : null;
     const id = randomUUID();
     const at = this.now().toISOString();
-    return this.db
+    const created = this.db
       .transaction(() => {
         try {
           this.db
@@ -85,6 +89,8 @@ export class PveConnectionRepository {
         return this.require(id);
       })
       .immediate();
+    this.events?.emit('connections.changed', { connectionId: id, change: 'created' });
+    return created;
   }
 
   get(id: string): PveConnectionRecord | undefined {
@@ -143,6 +149,7 @@ export class PveConnectionRepository {
         this.audit.append({ actor, action: 'connection.delete', target: id, details: { name: existing.name } });
       })
       .immediate();
+    this.events?.emit('connections.changed', { connectionId: id, change: 'deleted' });
   }
 
   private update(id: string, column: string, value: unknown, actor: string, action: string, details: unknown): void {
@@ -153,6 +160,7 @@ export class PveConnectionRepository {
         this.audit.append({ actor, action, target: id, details });
       })
       .immediate();
+    this.events?.emit('connections.changed', { connectionId: id, change: 'updated' });
   }
 
   private encrypt(plain: string): Buffer {

@@ -1,9 +1,9 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
 
-export function createShellHandlers(deps: HandlerDeps): Pick<Handlers, 'shell.openExternal'> {
+export function createLinksHandlers(deps: HandlerDeps): Pick<Handlers, 'links.openExternal'> {
   return {
     // The contract already allows only http(s) URLs without credentials; the platform function opens it.
-    'shell.openExternal': async ({ url }) => {
+    'links.openExternal': async ({ url }) => {
       await deps.openExternal(url);
       return { opened: true as const };
     },
