@@ -34,6 +34,8 @@ interface Running {
   log: OperationLog;
   controller: AbortController;
   settled: Promise<Operation>;
+  /** A save + announcement is scheduled for the end of this turn of the event loop. */
+  flushPending: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ interface Running {
  *   - `failed` with {code, message, step} otherwise (a non-ProximityError becomes INTERNAL, message kept);
  *   - `interrupted` when Proximity stopped first: at `shutdown()`, or found still `running` when a later
  *     process opens the database (after a crash).
+ * Start and end are saved and announced at once; steps, percent and log lines are coalesced to one save and one
+ * announcement per turn of the event loop, so a chatty operation (hundreds of lines at once) costs one write.
  */
 export class Operations {
   private readonly journal: OperationJournal;
@@ -82,9 +86,9 @@ export class Operations {
       log: [],
       logDropped: 0,
     };
-    const entry = { op, log: new OperationLog(), controller: new AbortController() } as Running;
+    const entry = { op, log: new OperationLog(), controller: new AbortController(), flushPending: false } as Running;
     this.running.set(op.id, entry);
-    this.changed(entry);
+    this.flush(entry);
     const ctx = this.contextFor(entry);
     entry.settled = Promise.resolve()
       .then(() => work(ctx))
@@ -166,6 +170,7 @@ export class Operations {
   }
 
   private finishWithError(entry: Running, e: unknown): Operation {
+    if (this.running.get(entry.op.id) !== entry) return structuredClone(entry.op); // already ended (shutdown)
     const signal = entry.controller.signal;
     if (signal.aborted && isCode(signal.reason, 'OPERATION_CANCELLED')) return this.finish(entry, 'cancelled', null);
     const code: ErrorCode = e instanceof ProximityError && (ERROR_CODES as readonly string[]).includes(e.code) ? e.code : 'INTERNAL';
@@ -181,12 +186,22 @@ export class Operations {
     entry.op.error = error;
     entry.op.endedAt = this.now().toISOString();
     if (state === 'succeeded') entry.op.percent = 100;
-    this.changed(entry);
+    this.flush(entry);
     return structuredClone(entry.op);
   }
 
-  /** Saves and announces the current snapshot. A save that fails is logged: the work goes on (or ends) anyway. */
+  /** Schedules one save + announcement for this turn of the event loop (steps, percent, log lines). */
   private changed(entry: Running): void {
+    if (entry.flushPending) return;
+    entry.flushPending = true;
+    setImmediate(() => {
+      if (entry.flushPending && this.running.get(entry.op.id) === entry) this.flush(entry);
+    });
+  }
+
+  /** Saves and announces the current snapshot now. A save that fails is logged: the work goes on (or ends) anyway. */
+  private flush(entry: Running): void {
+    entry.flushPending = false;
     Object.assign(entry.op, entry.log.snapshot());
     const snapshot = structuredClone(entry.op);
     try {
