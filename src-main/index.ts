@@ -104,6 +104,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   );
 
   const devServerUrl = !app.isPackaged ? env.ELECTRON_RENDERER_URL : undefined;
+  if (devServerUrl) applyDevServerCsp(devServerUrl, () => canvasOrigins.list());
   const ipc = createIpcRuntime(core, {
     runtime: 'electron',
     appName: app.getName(),
@@ -221,6 +222,20 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     }
     return { nativeBinding: file };
   }
+}
+
+/**
+ * `npm run dev`: the renderer comes from the electron-vite dev server, not app://, so the same CSP is added to
+ * its responses here, relaxed only as React Fast Refresh and Vite's injected styles and HMR socket need.
+ */
+function applyDevServerCsp(devServerUrl: string, frameOrigins: () => readonly string[]): void {
+  const origin = new URL(devServerUrl).origin;
+  session.defaultSession.webRequest.onHeadersReceived({ urls: [`${origin}/*`] }, (details, callback) => {
+    const headers = { ...details.responseHeaders };
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
+    headers['Content-Security-Policy'] = [buildContentSecurityPolicy({ frameOrigins: frameOrigins(), devServer: true })];
+    callback({ responseHeaders: headers });
+  });
 }
 
 function fail(e: unknown): void {

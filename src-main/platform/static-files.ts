@@ -30,7 +30,7 @@ export function mimeTypeFor(path: string): string {
 
 /** What to answer; the transport (app:// or the web bridge's HTTP server) adds its headers. */
 export interface StaticFileResponse {
-  status: 200 | 404 | 405;
+  status: 200 | 404 | 405 | 500;
   type: string;
   /** null for HEAD. */
   body: Buffer | string | null;
@@ -41,8 +41,9 @@ export interface StaticFileResponse {
 /**
  * The one static-file server for the built renderer, behind app:// (Electron) and the `npm run web` bridge.
  * Serves files below `rootDir` only, GET/HEAD only; `/` is index.html. Anything that resolves outside the root
- * (`..`, encoded separators, NUL, a symlink pointing out), a directory, or a file that cannot be read (e.g.
- * while `electron-vite build` rewrites the folder) is a 404, never a read outside the folder and never a throw.
+ * (`..`, encoded separators, NUL, a symlink pointing out) or a directory is a 404, never a read outside the
+ * folder. A file that exists but cannot be read (e.g. while `electron-vite build` rewrites the folder, or one
+ * too large to read) is a 500. Never throws: a throw would escape the web bridge's request listener.
  */
 export function createStaticFileServer(rootDir: string): (method: string, pathname: string) => Promise<StaticFileResponse> {
   const rootPromise = realpath(resolve(rootDir)).catch(() => resolve(rootDir));
@@ -62,13 +63,18 @@ export function createStaticFileServer(rootDir: string): (method: string, pathna
     const root = await rootPromise;
     const candidate = resolve(join(root, rel));
     if (candidate !== root && !candidate.startsWith(root + sep)) return notFound;
+    let real: string;
     try {
-      const real = await realpath(candidate);
+      real = await realpath(candidate);
       if (!real.startsWith(root + sep)) return notFound; // a symlink pointing out of the root
       if (!(await stat(real)).isFile()) return notFound;
-      return { status: 200, type: mimeTypeFor(real), body: method === 'HEAD' ? null : await readFile(real) };
     } catch {
       return notFound;
+    }
+    try {
+      return { status: 200, type: mimeTypeFor(real), body: method === 'HEAD' ? null : await readFile(real) };
+    } catch {
+      return { status: 500, type: TEXT, body: 'Could not read the file' };
     }
   };
 }

@@ -24,6 +24,11 @@ export interface WebBridgeOptions {
   staticDir: string;
   /** 0 or absent: a random free port. */
   port?: number;
+  /**
+   * The tab's access token; absent: a fresh random one. Restarting on the same port with the same token lets
+   * open tabs reconnect (at least 32 characters).
+   */
+  token?: string;
   appName?: string;
   /**
    * What `system.getInfo` reports as `secretStorage`. The bridge has no safeStorage and keeps no secrets, so the
@@ -60,7 +65,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     throw new Error(`No built renderer in ${staticDir} (index.html missing): run \`npx electron-vite build\` first.`);
   }
   const logger = options.logger ?? console;
-  const token = randomBytes(32).toString('base64url');
+  if (options.token !== undefined && options.token.length < 32) throw new Error('The web bridge token must have at least 32 characters.');
+  const token = options.token ?? randomBytes(32).toString('base64url');
   let origin = '';
   const serveFile = createStaticFileServer(staticDir);
 
@@ -69,12 +75,20 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Wrong Host');
       return;
     }
-    let pathname = '/';
+    let url: URL | null = null;
     try {
-      pathname = new URL(req.url ?? '/', origin).pathname;
+      url = new URL(req.url ?? '/', origin);
     } catch {
-      pathname = '\0'; // refused by the file server as not found
+      // refused by the file server below as not found
     }
+    if (url?.pathname === BRIDGE_PATH) {
+      // A plain GET here tells a tab whose socket could not open WHY: a browser WebSocket never sees the
+      // upgrade's status, so without this a wrong token and a stopped bridge would look the same.
+      const status = tokenMatches(url.searchParams.get(BRIDGE_TOKEN_PARAM)) ? 204 : 401;
+      res.writeHead(status, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' }).end(status === 401 ? 'Authentication failed' : undefined);
+      return;
+    }
+    const pathname = url ? url.pathname : '\0';
     void serveFile(req.method ?? 'GET', pathname).then((r) => {
       const headers: Record<string, string> = { ...securityHeaders(), 'Content-Type': r.type, ...(r.allow ? { Allow: r.allow } : {}) };
       if (r.body !== null) headers['Content-Length'] = String(Buffer.byteLength(r.body));

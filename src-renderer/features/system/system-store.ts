@@ -15,6 +15,8 @@ export interface SystemState {
   load(api: DesktopApi): Promise<void>;
   /** Applies a `database.statusChanged` event (pushed by main; the renderer never polls). */
   applyStatus(status: DatabaseStatus): void;
+  /** Applies a `settings.portRangesChanged` event. */
+  applyPortRanges(portRanges: PortRanges): void;
 }
 
 export const useSystemStore = create<SystemState>((set) => ({
@@ -42,5 +44,6 @@ export const useSystemStore = create<SystemState>((set) => ({
       portRanges: portRanges.ok ? portRanges.value : s.portRanges,
     }));
   },
-  applyStatus: (status) => set({ status }),
+  applyStatus: (status) => set((s) => ({ status, errors: { ...s.errors, status: undefined } })),
+  applyPortRanges: (portRanges) => set((s) => ({ portRanges, errors: { ...s.errors, portRanges: undefined } })),
 }));
