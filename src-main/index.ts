@@ -79,7 +79,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   const paths = shellPaths(app.getAppPath());
   const secretStorage = describeSecretStorage(safeStorage);
   if (secretStorage.warning) {
-    // A desktop notification now; the renderer also shows it (app.getInfo carries it) until acknowledged.
+    // A desktop notification now; the renderer also shows it (system.getInfo carries it) until acknowledged.
     log(`[secrets] WARNING (${secretStorage.backend}): ${secretStorage.warning}`);
     notifyDesktop('Proximity: secrets are not protected by a keyring', secretStorage.warning, log);
   }
@@ -147,8 +147,6 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   const notAvailableYet = (verb: string) => (appId: string) =>
     notifyDesktop(`Cannot ${verb} ${appNames.get(appId) ?? appId}`, `${verb[0].toUpperCase()}${verb.slice(1)} is not available yet: Proximity is not connected to Proxmox.`, log);
   const navigate = createNavigationActions((n) => hub.publish('ui.navigate', n), openWindow, log);
-  // No network appliance yet: infrastructure is unknown and there is no canvas host (so no canvas URLs).
-  const infrastructure = { status: 'unknown' as const, canvasHost: null };
   let tray: ProximityTray | null = null;
   try {
     tray = createTray(
@@ -163,7 +161,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
         restartApp: notAvailableYet('restart'),
         quit: () => app.quit(),
       },
-      shellStateFromApps([], infrastructure).tray,
+      shellStateFromApps([]).tray,
     );
   } catch (e) {
     log(`[tray] no system tray available: ${String(e)}`); // the window alone still works
@@ -180,7 +178,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
       return;
     }
     for (const a of apps) appNames.set(a.id, a.name);
-    const state = shellStateFromApps(apps, infrastructure);
+    const state = shellStateFromApps(apps);
     const { rejected } = canvasOrigins.replaceAll(state.canvasUrls);
     if (rejected.length) log(`[csp] ignored canvas URLs outside the canvas range: ${rejected.join(', ')}`);
     try {

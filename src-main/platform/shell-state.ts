@@ -14,7 +14,8 @@ export interface ShellAppView {
  */
 export function shellStateFromApps(
   apps: readonly ShellAppView[],
-  infrastructure: { status: InfrastructureStatus; detail?: string; canvasHost?: string | null },
+  // Until the network appliance is wired, infrastructure is unknown and nothing serves canvases.
+  infrastructure: { status: InfrastructureStatus; detail?: string; canvasHost?: string | null } = { status: 'unknown', canvasHost: null },
 ): { tray: TrayState; canvasUrls: string[] } {
   const host = infrastructure.canvasHost ?? null;
   const canvasOf = (a: ShellAppView) => (host && a.ports ? `http://${host}:${a.ports.internal}/` : undefined);

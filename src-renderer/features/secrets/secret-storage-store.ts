@@ -16,7 +16,7 @@ export const useSecretStorageStore = create<SecretStorageState>((set) => ({
   acknowledged: false,
   load: async (api) => {
     const info = await api.system.getInfo();
-    // A failed app.getInfo is shown by the System screen; the banner only needs the status when there is one.
+    // A failed system.getInfo is shown by the System screen; the banner only needs the status when there is one.
     if (info.ok) set({ status: info.value.secretStorage });
   },
   acknowledge: () => set({ acknowledged: true }),

@@ -89,6 +89,15 @@ describe('web bridge server (HTTP + WebSocket)', () => {
     }
   });
 
+  it('tells a tab whether its token is the current one (why a socket could not open), and nothing else', async () => {
+    expect((await get(`/bridge?token=${encodeURIComponent(bridge.token)}`)).status).toBe(204);
+    const wrong = await get('/bridge?token=wrong');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toBe('Authentication failed');
+    expect((await get('/bridge')).status).toBe(401);
+    expect((await get(`/bridge?token=${encodeURIComponent(bridge.token)}`, { host: 'evil.example' })).status).toBe(421);
+  });
+
   it('refuses requests whose Host is not this server (DNS rebinding)', async () => {
     expect((await get('/', { host: 'evil.example' })).status).toBe(421);
     expect((await get('/', { host: `localhost:${port()}` })).status).toBe(421);

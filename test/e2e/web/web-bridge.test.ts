@@ -212,15 +212,15 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       expect(await integrity.textContent()).toBe('ok'); // the last known value, marked as such
 
       // Something changes while the bridge is away; the page must show it after reconnecting.
-      core.settings.setPortRanges({ public: { start: 32000, end: 32999 } });
+      core.settings.setPortRanges({ public: { start: 30000, end: 31999 } }); // (the app holds port 30000)
       live = await startWebBridge({ core, staticDir, token, port, logger: quiet });
       await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
-      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('32000–32999');
+      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('30000–31999');
       expect(await card.getAttribute('data-stale')).toBe('false');
       expect(await integrity.getAttribute('class')).toBe('good');
       // Events flow again over the new connection.
-      core.settings.setPortRanges({ public: { start: 33000, end: 33999 } });
-      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('33000–33999');
+      core.settings.setPortRanges({ public: { start: 30000, end: 32999 } });
+      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('30000–32999');
     } finally {
       await page.close();
       await live?.close();

@@ -68,7 +68,7 @@ describe('dispatcher with the real core', () => {
     expect(opened).toEqual(['https://example.org/docs']);
   });
 
-  it('reports where secrets are kept, weak backend and warning included, through app.getInfo', async () => {
+  it('reports where secrets are kept, weak backend and warning included, through system.getInfo', async () => {
     const secretStorage = { backend: 'basic_text', encrypted: false, warning: 'No system keyring was found.' };
     const withSecrets = createHandlers({ core: temp.core, runtime: 'electron', appName: 'Proximity', openExternal: async () => {}, secretStorage });
     const d = createDispatcher(withSecrets, { policy, validateOutput: true, logger });

@@ -157,7 +157,7 @@ describe('startShell', () => {
       expect(logs.some((l) => l.includes('[secrets] WARNING (basic_text)'))).toBe(true);
       expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: expect.stringMatching(/keyring/) })]);
     }
-    // The renderer learns it through app.getInfo and shows its banner from that.
+    // The renderer learns it through system.getInfo and shows its banner from that.
     const info = await mock.ipcRenderer.invoke(ipcChannelFor('system.getInfo'), {});
     const expected =
       process.platform === 'linux'
