@@ -66,6 +66,27 @@ describe('dispatcher with the real core', () => {
     expect(audit).toMatchObject({ ok: true, value: [{ actor: 'operator', action: 'settings.set' }, { actor: 'operator' }] });
     expect(await d.dispatch('links.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
     expect(opened).toEqual(['https://example.org/docs']);
+
+    // Operations: started by core (later by deploy/provision), listed, read and cancelled over IPC.
+    const op = temp.core.operations.start({ kind: 'test', title: 'Wait', target: app.id }, (ctx) =>
+      new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    );
+    expect(await d.dispatch('operations.list', {}, TOP)).toMatchObject({ ok: true, value: [{ id: op.id, state: 'running', target: app.id }] });
+    expect(await d.dispatch('operations.get', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { id: op.id, log: [], logDropped: 0 } });
+    expect(await d.dispatch('operations.cancel', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { id: op.id } });
+    expect(await temp.core.operations.settled(op.id)).toMatchObject({ state: 'cancelled' });
+    expect(await d.dispatch('operations.get', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await d.dispatch('operations.get', { id: 'nope' }, TOP)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it("hands the caller's signal to the handler (ctx.signal), so a transport that goes away aborts its wait", async () => {
+    let seen: AbortSignal | undefined;
+    const d = createDispatcher({ ...handlers, 'ports.list': (_input, ctx) => ((seen = ctx.signal), []) }, { policy, logger });
+    const transport = new AbortController();
+    await d.dispatch('ports.list', {}, TOP, transport.signal);
+    expect(seen).toBe(transport.signal);
+    await d.dispatch('ports.list', {}, TOP);
+    expect(seen?.aborted).toBe(false); // callers without a lifetime get a signal that never fires
   });
 
   it('reports where secrets are kept, weak backend and warning included, through system.getInfo', async () => {

@@ -85,3 +85,35 @@ describe('EventHub', () => {
     expect(b.got).toEqual([]);
   });
 });
+
+describe('keyed events (operations.progress): one snapshot per operation', () => {
+  const op = (id: string, text: string[], state: 'running' | 'succeeded' = 'running') => ({
+    id, kind: 'deploy', title: `Deploy ${id}`, target: null, state, step: 'create', percent: 10, error: null,
+    startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, logDropped: 0,
+    log: text.map((t, seq) => ({ seq, at: '2026-01-01T00:00:00.000Z', step: 'create', text: t })),
+  });
+
+  it('replays every remembered operation with its backlog to a late sink, not only the last payload', () => {
+    const hub = new EventHub();
+    hub.publish('operations.progress', op('a', ['a1']));
+    hub.publish('operations.progress', op('b', ['b1']));
+    hub.publish('operations.progress', op('a', ['a1', 'a2']));
+    const late = sink('late');
+    hub.subscribe(late.s, 'operations.progress');
+    expect(late.got.map(([, p]) => p)).toEqual([op('b', ['b1']), op('a', ['a1', 'a2'])]);
+    expect(hub.latest('operations.progress', 'a')?.log).toHaveLength(2);
+  });
+
+  it('a renderer-side listener that joins late gets the same (the preload / web-bridge fan-out)', async () => {
+    const { createEventFanout } = await import('../../../src-shared/transport/event-fanout');
+    let deliver: (payload: unknown) => void = () => {};
+    const subscribe = createEventFanout((_event, d) => void (deliver = d));
+    subscribe('operations.progress', () => {});
+    deliver(op('a', ['a1']));
+    deliver(op('b', ['b1']));
+    deliver(op('a', ['a1', 'a2']));
+    const got: unknown[] = [];
+    subscribe('operations.progress', (p) => got.push(p));
+    expect(got).toEqual([op('b', ['b1']), op('a', ['a1', 'a2'])]);
+  });
+});
