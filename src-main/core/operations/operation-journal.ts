@@ -20,6 +20,7 @@ interface OperationRow {
   log_dropped: number;
   started_at: string;
   ended_at: string | null;
+  owner_pid: number;
 }
 
 const SUMMARY_COLUMNS = 'id, kind, title, target, state, step, percent, error, started_at, ended_at';
@@ -35,21 +36,21 @@ export class OperationJournal {
   constructor(db: SqliteDatabase) {
     this.statements = {
       upsert: db.prepare(
-        `INSERT INTO operations (id, kind, title, target, state, step, percent, error, log, log_dropped, started_at, ended_at)
-         VALUES (@id, @kind, @title, @target, @state, @step, @percent, @error, @log, @log_dropped, @started_at, @ended_at)
+        `INSERT INTO operations (id, kind, title, target, state, step, percent, error, log, log_dropped, started_at, ended_at, owner_pid)
+         VALUES (@id, @kind, @title, @target, @state, @step, @percent, @error, @log, @log_dropped, @started_at, @ended_at, @owner_pid)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, step = excluded.step, percent = excluded.percent,
            error = excluded.error, log = excluded.log, log_dropped = excluded.log_dropped, ended_at = excluded.ended_at`,
       ),
       get: db.prepare<[string], OperationRow>('SELECT * FROM operations WHERE id = ?'),
       list: db.prepare<[number], OperationRow>(
-        `SELECT ${SUMMARY_COLUMNS}, '[]' AS log, 0 AS log_dropped FROM operations ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+        `SELECT ${SUMMARY_COLUMNS}, '[]' AS log, 0 AS log_dropped, owner_pid FROM operations ORDER BY started_at DESC, rowid DESC LIMIT ?`,
       ),
       running: db.prepare<[], OperationRow>("SELECT * FROM operations WHERE state = 'running'"),
     };
   }
 
-  /** Writes the whole snapshot (insert or update). */
-  save(op: Operation): void {
+  /** Writes the whole snapshot (insert or update); `ownerPid` is recorded on insert only. */
+  save(op: Operation, ownerPid = process.pid): void {
     this.statements.upsert.run({
       id: op.id,
       kind: op.kind,
@@ -63,6 +64,7 @@ export class OperationJournal {
       log_dropped: op.logDropped,
       started_at: op.startedAt,
       ended_at: op.endedAt,
+      owner_pid: ownerPid,
     });
   }
 
@@ -76,9 +78,9 @@ export class OperationJournal {
     return this.statements.list.all(limit).map((row) => toSummary(row));
   }
 
-  /** Operations whose row still says `running` (at startup: those a previous process did not finish). */
-  running(): Operation[] {
-    return this.statements.running.all().map(toOperation);
+  /** Operations whose row still says `running`, with the pid of the process that ran them. */
+  running(): Array<{ op: Operation; ownerPid: number }> {
+    return this.statements.running.all().map((row) => ({ op: toOperation(row), ownerPid: row.owner_pid }));
   }
 }
 

@@ -212,13 +212,27 @@ export class Operations {
     this.events.emit('operations.changed', snapshot);
   }
 
-  /** Rows a previous process left `running` did not finish: they become `interrupted`. */
+  /**
+   * Rows left `running` by a process that is gone did not finish: they become `interrupted`. Rows of another
+   * live process (the web bridge beside the desktop app on one data folder) are its business and stay.
+   */
   private markLeftoversInterrupted(): void {
     const at = this.now().toISOString();
-    for (const op of this.journal.running()) {
+    for (const { op, ownerPid } of this.journal.running()) {
+      if (ownerPid !== process.pid && processIsAlive(ownerPid)) continue;
       const error: OperationError = { code: 'OPERATION_INTERRUPTED', message: 'Proximity stopped while this was running.', step: op.step };
       this.journal.save({ ...op, state: 'interrupted', error, endedAt: at });
     }
+  }
+}
+
+/** True when a process with this pid exists (signal 0 checks without sending; EPERM: exists, not ours). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -135,6 +136,21 @@ describe('operations', () => {
       log: [expect.objectContaining({ text: 'task UPID:pve:... started' })],
     });
     expect(second.operations.list()[0]).toMatchObject({ id, state: 'interrupted' });
+  });
+
+  it("leaves another live process's running operation alone (web bridge beside the app), not a dead one's", () => {
+    const first = open();
+    const at = '2026-01-01T00:00:00.000Z';
+    const insert = first.db.handle.prepare(
+      `INSERT INTO operations (id, kind, title, state, started_at, owner_pid) VALUES (?, 'deploy', 'Deploy', 'running', ?, ?)`,
+    );
+    const deadPid = spawnSync('true').pid!; // exited before we look
+    insert.run('of-live-process', at, process.ppid);
+    insert.run('of-dead-process', at, deadPid);
+    first.close();
+    const second = open();
+    expect(second.operations.get('of-live-process')).toMatchObject({ state: 'running' });
+    expect(second.operations.get('of-dead-process')).toMatchObject({ state: 'interrupted', error: { code: 'OPERATION_INTERRUPTED' } });
   });
 
   it('quitting (core.close) records running operations as interrupted and aborts their signal', async () => {

@@ -95,7 +95,7 @@ describe('schema migrations', () => {
       { id: 'app-e', status: 'failed' },
       { id: 'app-r', status: 'running' },
     ]);
-    expect(() => db.handle.prepare(`INSERT INTO operations (id, kind, title, state, percent, started_at) VALUES ('o', 'k', 't', 'running', 101, ?)`).run(at)).toThrow(/CHECK/);
+    expect(() => db.handle.prepare(`INSERT INTO operations (id, kind, title, state, percent, started_at, owner_pid) VALUES ('o', 'k', 't', 'running', 101, ?, 1)`).run(at)).toThrow(/CHECK/);
     db.close();
   });
 

@@ -20,7 +20,10 @@ export const migration004: Migration = {
       log          TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(log)),
       log_dropped  INTEGER NOT NULL DEFAULT 0 CHECK (log_dropped >= 0),
       started_at   TEXT NOT NULL,
-      ended_at     TEXT
+      ended_at     TEXT,
+      -- The process running it: another live process's operation (the \`npm run web\` bridge next to the
+      -- desktop app, on the same data folder) is not taken for an interrupted one.
+      owner_pid    INTEGER NOT NULL
     );
     CREATE INDEX operations_started ON operations (started_at);
     CREATE INDEX operations_running ON operations (state) WHERE state = 'running';
