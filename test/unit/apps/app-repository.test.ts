@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppRepository } from '../../../src-main/core/apps/app-repository';
+import { CoreEvents } from '../../../src-main/core/events/core-events';
 import type { ProximityDatabase } from '../../../src-main/core/store/database';
-import { openTestDatabase } from './sqlite-test-files';
+import { openTestDatabase } from '../store/sqlite-test-files';
 
 describe('AppRepository', () => {
   let t: ReturnType<typeof openTestDatabase>;
@@ -47,5 +48,22 @@ describe('AppRepository', () => {
     );
     apps.insert({ catalogId: 'nginx', name: 'Web 3', hostname: 'web3', node: 'pve2', vmid: 101 });
     expect(apps.list()).toHaveLength(2);
+  });
+
+  it('announces committed changes on core events, and nothing for a refused one', () => {
+    const events = new CoreEvents();
+    const seen: unknown[] = [];
+    events.on('apps.changed', (e) => seen.push(e));
+    const announced = new AppRepository(db.handle, { now: t.now, events });
+    const a = announced.insert({ catalogId: 'nginx', name: 'Web', hostname: 'web' });
+    expect(() => announced.insert({ catalogId: 'nginx', name: 'Again', hostname: 'web' })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => announced.updateStatus(a.id, 'exploded' as 'running')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    announced.updateStatus(a.id, 'running');
+    announced.delete(a.id);
+    expect(seen).toEqual([
+      { appId: a.id, change: 'created' },
+      { appId: a.id, change: 'updated' },
+      { appId: a.id, change: 'deleted' },
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import type { SecretCipher } from '../../../src-main/core/secrets/secret-cipher';
-import { makeTempDir } from './sqlite-test-files';
+import { makeTempDir } from '../store/sqlite-test-files';
 
 /** A real cipher (AES-256-GCM with a random key) standing in for Electron's safeStorage. */
 function aesCipher(key = crypto.randomBytes(32)): SecretCipher {
