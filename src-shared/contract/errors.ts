@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'BRIDGE_UNAVAILABLE',
   // The database was written by a newer Proximity (schema version above what this build knows); it is left untouched.
   'DB_SCHEMA_TOO_NEW',
+  // A catalog manifest (ours or the original Proximity's format) is broken; details list each field path.
+  'CATALOG_MANIFEST_INVALID',
+  // An operator-supplied deployment parameter is missing or fails its manifest's validation.
+  'CATALOG_PARAMETER_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
