@@ -200,7 +200,10 @@ export function importOriginalApp(raw: unknown, source: string): OriginalImport 
     notes: `Imported from the original Proximity catalog (${path.basename(source)})${app.author ? `; app by ${app.author}` : ''}. Passwords are generated for each deployment and shown once.`,
   };
   const validation = validateManifest(input);
-  const converted = validation.issues.map((i) => ({ ...i, message: `converted manifest: ${i.message}` }));
+  const converted = validation.issues
+    // The `latest` finding is already reported above, at the original file's path.
+    .filter((i) => !(i.severity === 'warning' && i.message.includes('is not pinned')))
+    .map((i) => ({ ...i, message: `converted manifest: ${i.message}` }));
   const all = [...issues, ...converted];
   return { input, manifest: hasErrors(all) ? null : validation.manifest, iconSvg: monogramSvg(app.name, iconColor), issues: all };
 }
