@@ -9,8 +9,9 @@ const HEX_COLOR = /^#?([0-9a-fA-F]{6})$/;
 export function monogramLetters(name: string): string {
   const words = name.replace(/[^\p{L}\p{N} ]+/gu, ' ').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return '?';
-  const letters = words.length > 1 ? words[0][0] + words[1][0] : words[0].slice(0, 2);
-  return letters.charAt(0).toUpperCase() + letters.slice(1).toLowerCase();
+  if (words.length > 1) return (words[0][0] + words[1][0]).toUpperCase();
+  const word = words[0];
+  return word.charAt(0).toUpperCase() + word.slice(1, 2).toLowerCase();
 }
 
 /** A stable colour for a name (when no brand colour is known): a hue from a simple string hash. */
