@@ -40,6 +40,16 @@ export function escapeComposeInterpolation(value: string): string {
   return value.split('$').join('$$');
 }
 
+/**
+ * How the compose file is serialised, for every parser compose implementations use (Go YAML in compose v2,
+ * PyYAML in v1, both libyaml-derived and partly YAML 1.1): every string value is double-quoted (so `no`,
+ * `2026-01-01`, `0o17` or `~` stay strings under any YAML version, and newlines and controls are escapes);
+ * keys are plain but quoted where YAML 1.1 would read them as another type; no anchors or aliases (each value
+ * is written where it belongs); no line folding.
+ */
+const COMPOSE_DOCUMENT_OPTIONS = { aliasDuplicateObjects: false, version: '1.1' } as const;
+const COMPOSE_TO_STRING_OPTIONS = { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' } as const;
+
 /** Strict forms of the deployment values; anything else is refused rather than inserted. */
 const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -66,7 +76,8 @@ function deploymentValue(name: DeploymentValueName, ctx: DeploymentContext | und
 
 /**
  * Renders a manifest's compose document for one deployment. Parameter values are inserted as data (YAML
- * scalars serialised by the `yaml` library, never concatenated into YAML text) with `$` escaped as `$$`, so
+ * scalars serialised by the `yaml` library, never concatenated into YAML text; see COMPOSE_DOCUMENT_OPTIONS)
+ * with `$` escaped as `$$`, so
  * newlines, quotes, `${...}` and YAML syntax arrive in the app's environment exactly as typed. The exposed
  * service gets the only published port (`<port>:<port>/tcp` on the LXC); the project is named after the app;
  * `x-proximity` records the catalog id and version.
@@ -113,7 +124,6 @@ export function renderCompose(
   }
   document['x-proximity'] = { catalogId: manifest.id, version: manifest.version, format: manifest.format };
 
-  // aliasDuplicateObjects: false so no value is ever written as an anchor/alias; lineWidth 0: no folding.
-  const yaml = new Document(document, { aliasDuplicateObjects: false }).toString({ lineWidth: 0 });
+  const yaml = new Document(document, COMPOSE_DOCUMENT_OPTIONS).toString(COMPOSE_TO_STRING_OPTIONS);
   return { yaml, document, secrets: resolved.secrets, exposed: { ...manifest.expose } };
 }

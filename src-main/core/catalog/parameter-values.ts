@@ -28,7 +28,8 @@ const MAX_VALUE_LENGTH = 4096;
 /**
  * Checks every operator value against its parameter (type, required, length, pattern, range, choices), fills in
  * defaults, re-uses stored secrets and generates missing ones. Values are never altered: a value either passes
- * unchanged or is refused. NUL characters are refused because no environment variable can hold them.
+ * unchanged or is refused. A few characters that cannot pass unchanged through YAML parsers and environment
+ * variables (NUL, C1 controls, NEL, LS, PS, BOM, lone surrogates) are refused.
  *
  * @param stored secrets already stored for this deployment, by parameter id (a re-render keeps them).
  * @throws ProximityError CATALOG_PARAMETER_INVALID listing every problem in `details.problems`
@@ -74,8 +75,19 @@ export function resolveParameters(
   return { values, secrets };
 }
 
+/**
+ * Characters refused in any value: NUL (no environment variable can hold it); C1 controls, U+FFFE/U+FFFF and
+ * lone surrogates (YAML 1.1 parsers such as PyYAML reject them as non-printable); NEL, LS, PS and BOM, which
+ * libyaml-derived parsers (compose's Go YAML, PyYAML) read as line breaks or stream marks even inside quotes.
+ */
+const UNPORTABLE = /[\u0000\u0080-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function checkText(value: string): void {
-  if (value.includes('\u0000')) throw new Error('must not contain NUL characters');
+  const bad = UNPORTABLE.exec(value);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new Error(`must not contain the character U+${code} (not portable through YAML and environment variables)`);
+  }
   if (value.length > MAX_VALUE_LENGTH) throw new Error(`must be at most ${MAX_VALUE_LENGTH} characters`);
 }
 
