@@ -57,7 +57,7 @@ export function parsePublishedPort(entry: unknown): PublishedPort | null {
     return { host, container, protocol: typeof e.protocol === 'string' ? e.protocol : 'tcp' };
   }
   if (typeof entry !== 'string') return null;
-  const m = /^(?:(?:\[[0-9a-fA-F:]+\]|[0-9.]+):)?(?:([0-9]{1,5}):)?([0-9]{1,5})(?:\/(tcp|udp|sctp))?$/.exec(entry.trim());
+  const m = /^(?:(?:\[[0-9a-fA-F:]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}):)?(?:([0-9]{1,5}):)?([0-9]{1,5})(?:\/(tcp|udp|sctp))?$/.exec(entry.trim());
   if (!m) return null;
   return { host: m[1] === undefined ? null : Number(m[1]), container: Number(m[2]), protocol: m[3] ?? 'tcp' };
 }
