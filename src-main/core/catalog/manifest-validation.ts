@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { catalogError, hasErrors, zodIssuesToCatalogIssues, type CatalogIssue } from './catalog-issue';
-import { checkForbiddenServiceKeys, checkManifest } from './manifest-checks';
+import { checkForbiddenServiceKeys, checkLiteralSecrets, checkManifest } from './manifest-checks';
 import { manifestSchema, type Manifest } from './manifest-schema';
 
 /** A manifest with its findings; `manifest` is null when any finding is an error. */
@@ -13,11 +13,13 @@ export interface ManifestValidation {
 export const MAX_ICON_BYTES = 32 * 1024;
 
 /**
- * Validates a manifest already parsed from YAML or JSON: the forbidden-key rules, the zod schema
+ * Validates a manifest already parsed from YAML or JSON: the forbidden-key and literal-secret rules (on the raw
+ * data, so they are reported even when the schema fails), the zod schema
  * (manifest-schema.ts), then the cross-field checks (manifest-checks.ts). Never throws.
  */
 export function validateManifest(raw: unknown): ManifestValidation {
   const forbidden = checkForbiddenServiceKeys(raw);
+  const secrets = checkLiteralSecrets(raw);
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const forbiddenPaths = new Set(forbidden.map((i) => i.path));
@@ -25,9 +27,9 @@ export function validateManifest(raw: unknown): ManifestValidation {
       // The forbidden-key finding already explains these; drop zod's less helpful duplicate.
       (i) => !(i.message.startsWith('Unrecognized key') && [...forbiddenPaths].some((p) => p.startsWith(i.path))),
     );
-    return { manifest: null, issues: [...forbidden, ...schemaIssues] };
+    return { manifest: null, issues: [...forbidden, ...secrets, ...schemaIssues] };
   }
-  const issues = [...forbidden, ...checkManifest(parsed.data)];
+  const issues = [...forbidden, ...secrets, ...checkManifest(parsed.data)];
   return { manifest: hasErrors(issues) ? null : parsed.data, issues };
 }
 
