@@ -73,6 +73,10 @@ export function importOriginalApp(raw: unknown, source: string): OriginalImport 
   const services: Record<string, Record<string, unknown>> = {};
   const volumes: Record<string, Record<string, never>> = {};
   for (const name of Object.keys(app.docker_compose.volumes ?? {})) volumes[name] = {};
+  for (const key of Object.keys(app.docker_compose)) {
+    // `version` is obsolete in the Compose specification and dropped silently; anything else is reported.
+    if (!['services', 'volumes', 'version'].includes(key)) issues.push(catalogWarning(`docker_compose.${key}`, 'dropped (not part of the catalog format)'));
+  }
   const secretGroups = new Map<string, { id: string; env: string; fills: { service: string; env: string }[] }>();
   const operatorEnv = new Map<string, { service: string; env: string }[]>();
   const hostPorts = new Map<number, string>();

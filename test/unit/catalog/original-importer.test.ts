@@ -96,6 +96,7 @@ describe('importOriginalApp', () => {
     raw.docker_compose.services.gitea.privileged = true;
     raw.docker_compose.services.gitea.network_mode = 'host';
     raw.docker_compose.services.gitea.volumes.push('./repos:/data/git/repositories');
+    raw.docker_compose.networks = { front: {} };
     const result = importOriginalApp(raw, 'gitea.json');
     expect(result.manifest).toBeNull();
     expect(result.issues.filter((i) => i.severity === 'error').map((i) => i.path)).toEqual([
@@ -105,6 +106,7 @@ describe('importOriginalApp', () => {
     expect(result.issues).toContainEqual(
       expect.objectContaining({ path: 'docker_compose.services.gitea.volumes.3', message: expect.stringMatching(/replaced by named volume "gitea-data-git-repositories"/) }),
     );
+    expect(result.issues).toContainEqual(expect.objectContaining({ path: 'docker_compose.networks', severity: 'warning' }));
   });
 
   it('warns when two services publish the same host port', () => {
