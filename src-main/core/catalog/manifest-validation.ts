@@ -1,5 +1,7 @@
 import { parseDocument } from 'yaml';
-import { catalogError, hasErrors, zodIssuesToCatalogIssues, type CatalogIssue } from './catalog-issue';
+import { z } from 'zod';
+import { ProximityError } from '../errors';
+import { catalogError, hasErrors, issuePath, zodIssuesToCatalogIssues, type CatalogIssue } from './catalog-issue';
 import { checkForbiddenServiceKeys, checkLiteralSecrets, checkManifest } from './manifest-checks';
 import { manifestSchema, type Manifest } from './manifest-schema';
 
@@ -23,10 +25,10 @@ export function validateManifest(raw: unknown): ManifestValidation {
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const forbiddenPaths = new Set(forbidden.map((i) => i.path));
-    const schemaIssues = zodIssuesToCatalogIssues(parsed.error).filter(
-      // The forbidden-key finding already explains these; drop zod's less helpful duplicate.
-      (i) => !(i.message.startsWith('Unrecognized key') && [...forbiddenPaths].some((p) => p.startsWith(i.path))),
-    );
+    // Drop zod's "unrecognized key" finding when the forbidden-key finding already explains every key in it.
+    const explained = (i: z.core.$ZodIssue) =>
+      i.code === 'unrecognized_keys' && i.keys.every((k) => forbiddenPaths.has(issuePath([...i.path, k])));
+    const schemaIssues = zodIssuesToCatalogIssues(new z.ZodError(parsed.error.issues.filter((i) => !explained(i))));
     return { manifest: null, issues: [...forbidden, ...secrets, ...schemaIssues] };
   }
   const issues = [...forbidden, ...secrets, ...checkManifest(parsed.data)];
@@ -60,4 +62,22 @@ export function checkIconSvg(svg: string, path = 'icon'): CatalogIssue[] {
     issues.push(catalogError(path, 'references an external resource; icons are bundled and never fetched'));
   }
   return issues;
+}
+
+/**
+ * Validates and returns the manifest, for callers that cannot go on without one (e.g. deploying an app).
+ * Warnings are not errors here; they are in {@link validateManifest}'s result for those who show them.
+ *
+ * @throws ProximityError CATALOG_MANIFEST_INVALID with `details.issues` (CatalogIssue[]) naming each field.
+ */
+export function requireValidManifest(raw: unknown): Manifest {
+  const { manifest, issues } = validateManifest(raw);
+  if (manifest) return manifest;
+  const errors = issues.filter((i) => i.severity === 'error');
+  const id = typeof (raw as { id?: unknown } | null)?.id === 'string' ? (raw as { id: string }).id : 'the app';
+  throw new ProximityError(
+    'CATALOG_MANIFEST_INVALID',
+    `The catalog manifest of ${id} is invalid: ${errors.map((i) => `${i.path || '(file)'}: ${i.message}`).join('; ')}`,
+    { details: { issues: errors } },
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogIssue } from '../../../src-main/core/catalog/catalog-issue';
-import { checkIconSvg, parseManifestYaml, validateManifest } from '../../../src-main/core/catalog/manifest-validation';
+import { checkIconSvg, parseManifestYaml, requireValidManifest, validateManifest } from '../../../src-main/core/catalog/manifest-validation';
 import { monogramSvg } from '../../../src-main/core/catalog/monogram-icon';
 import { sampleManifest } from './manifest-fixture';
 
@@ -44,6 +44,13 @@ describe('validateManifest', () => {
       expect.objectContaining({ path: 'compose.services.app.ports', message: expect.stringMatching(/publishes only the exposed port/) }),
       expect.objectContaining({ path: 'compose.services.db.privileged', message: 'privileged containers are not allowed' }),
     ]);
+    // A key nobody reviewed is still reported next to an explained one.
+    const both = withChange((m) => {
+      m.compose.services.app.ports = ['8080:8080'];
+      m.compose.services.app.labels = { a: 'b' };
+    });
+    expect(both.map((i) => i.path)).toEqual(['compose.services.app.ports', 'compose.services.app']);
+    expect(both[1].message).toMatch(/labels/);
   });
 
   it('refuses host bind mounts and undeclared volumes', () => {
@@ -93,6 +100,18 @@ describe('validateManifest', () => {
       delete m.health;
     });
     expect(errorsAt(issues).sort()).toEqual(['format', 'health', 'id', 'website']);
+  });
+
+  it('requireValidManifest returns the manifest or throws CATALOG_MANIFEST_INVALID with the issues', () => {
+    expect(requireValidManifest(sampleManifest()).id).toBe('notes');
+    const broken = { ...sampleManifest(), expose: { service: 'web', port: 80 } };
+    expect(() => requireValidManifest(broken)).toThrow(
+      expect.objectContaining({
+        code: 'CATALOG_MANIFEST_INVALID',
+        message: expect.stringContaining('expose.service: names service "web"'),
+        details: { issues: [expect.objectContaining({ path: 'expose.service' })] },
+      }),
+    );
   });
 
   it('reports YAML syntax errors and duplicate keys', () => {
