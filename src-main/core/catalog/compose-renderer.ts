@@ -7,7 +7,7 @@ import type { RandomIndex } from './secret-generator';
 
 /** What Proximity knows about the deployment and a manifest may ask for (`deploymentValues`). */
 export interface DeploymentContext {
-  /** The app's public URL, e.g. `http://10.20.0.1:30001` (http or https, no credentials). */
+  /** The app's public origin, e.g. `http://10.20.0.1:30001` (http or https; no path, credentials or query). */
   publicUrl?: string;
   /** The app's hostname under `.prox.local` (a DNS label). */
   hostname?: string;
@@ -42,36 +42,39 @@ export function escapeComposeInterpolation(value: string): string {
 
 /**
  * How the compose file is serialised, for every parser compose implementations use (Go YAML in compose v2,
- * PyYAML in v1, both libyaml-derived and partly YAML 1.1): every string value is double-quoted (so `no`,
- * `2026-01-01`, `0o17` or `~` stay strings under any YAML version, and newlines and controls are escapes);
+ * PyYAML in v1, both libyaml-derived and partly YAML 1.1): every string value is double-quoted with JSON's
+ * escapes (so `no`, `2026-01-01`, `0o17` or `~` stay strings under any YAML version, and a newline is `\n`
+ * on the same line, never a folded line break);
  * keys are plain but quoted where YAML 1.1 would read them as another type; no anchors or aliases (each value
  * is written where it belongs); no line folding.
  */
 const COMPOSE_DOCUMENT_OPTIONS = { aliasDuplicateObjects: false, version: '1.1' } as const;
-const COMPOSE_TO_STRING_OPTIONS = { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' } as const;
+const COMPOSE_TO_STRING_OPTIONS = { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', doubleQuotedAsJSON: true } as const;
 
 /** Strict forms of the deployment values; anything else is refused rather than inserted. */
 const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** An http(s) origin: scheme, a DNS name, IPv4 or bracketed IPv6 address, and an optional port; nothing else. */
+const PUBLIC_ORIGIN = /^(https?):\/\/((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?\/?$/;
+
 function deploymentValue(name: DeploymentValueName, ctx: DeploymentContext | undefined): string {
-  if (name === 'public-url') {
-    const raw = ctx?.publicUrl;
-    let url: URL | undefined;
-    try {
-      url = raw === undefined ? undefined : new URL(raw);
-    } catch {
-      url = undefined;
+  if (name === 'hostname') {
+    const hostname = ctx?.hostname;
+    if (hostname === undefined || !HOSTNAME.test(hostname)) {
+      throw new ProximityError('CATALOG_PARAMETER_INVALID', `The deployment's hostname is missing or not a DNS label: ${JSON.stringify(hostname)}`);
     }
-    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || /[\s\u0000-\u001f]/.test(raw ?? '')) {
-      throw new ProximityError('CATALOG_PARAMETER_INVALID', `The deployment's public URL is missing or not a plain http(s) URL: ${JSON.stringify(raw)}`);
-    }
-    return raw!.replace(/\/+$/, '');
+    return hostname;
   }
-  const hostname = ctx?.hostname;
-  if (hostname === undefined || !HOSTNAME.test(hostname)) {
-    throw new ProximityError('CATALOG_PARAMETER_INVALID', `The deployment's hostname is missing or not a DNS label: ${JSON.stringify(hostname)}`);
+  const raw = ctx?.publicUrl;
+  const m = raw === undefined ? null : PUBLIC_ORIGIN.exec(raw);
+  if (!m || (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
+    throw new ProximityError(
+      'CATALOG_PARAMETER_INVALID',
+      `The deployment's public URL is missing or not a plain http(s) origin such as http://10.20.0.1:30001: ${JSON.stringify(raw)}`,
+    );
   }
-  return hostname;
+  const host = m[3] === undefined ? m[2] : `${m[2]}:${m[3]}`;
+  return name === 'public-host' ? host : `${m[1]}://${host}`;
 }
 
 /**

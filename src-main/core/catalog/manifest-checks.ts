@@ -118,18 +118,23 @@ export function checkManifest(m: Manifest): CatalogIssue[] {
         issues.push(
           catalogError(
             ['parameters', i, 'fills', j, 'template'],
-            'templates are only allowed for generated passwords, numbers, booleans and choices, whose values cannot change the template\'s meaning',
+            'templates are only allowed for generated passwords, numbers, booleans, choices and deployment values, whose values cannot change the template\'s meaning',
           ),
         );
       }
-      if (fill.template !== undefined && findUnescapedDollar(fill.template.replace('{value}', '')) !== -1) {
+      if (fill.template !== undefined && findUnescapedDollar(fill.template.split('{value}').join('')) !== -1) {
         issues.push(catalogError(['parameters', i, 'fills', j, 'template'], 'contains a compose interpolation; write a literal "$" as "$$"'));
       }
     });
     issues.push(...checkParameterDefault(p, i));
   });
   m.deploymentValues.forEach((d, i) =>
-    d.fills.forEach((fill, j) => checkFill(fill, ['deploymentValues', i, 'fills', j], `deployment value "${d.value}"`)),
+    d.fills.forEach((fill, j) => {
+      checkFill(fill, ['deploymentValues', i, 'fills', j], `deployment value "${d.value}"`);
+      if (fill.template !== undefined && findUnescapedDollar(fill.template.split('{value}').join('')) !== -1) {
+        issues.push(catalogError(['deploymentValues', i, 'fills', j, 'template'], 'contains a compose interpolation; write a literal "$" as "$$"'));
+      }
+    }),
   );
 
   for (const [name, service] of Object.entries(services)) {

@@ -19,13 +19,13 @@ export const parameterFillSchema = z
     service: composeNameSchema,
     env: envNameSchema,
     /**
-     * `{value}` is replaced by the parameter's value, e.g. `postgres://app:{value}@db/app`. Allowed only for
-     * parameters whose values cannot break the template (generated passwords, numbers, booleans, choices).
+     * Every `{value}` is replaced by the parameter's value, e.g. `postgres://app:{value}@db/app`. Allowed only for
+     * values that cannot break the template (generated passwords, numbers, booleans, choices, deployment values).
      */
     template: z
       .string()
       .max(1024)
-      .refine((t) => t.split('{value}').length === 2, { message: 'must contain "{value}" exactly once' })
+      .refine((t) => t.includes('{value}'), { message: 'must contain "{value}"' })
       .optional(),
   })
   .strict();
@@ -131,8 +131,12 @@ export const parameterSchema = z.discriminatedUnion('type', [
 export type Parameter = z.infer<typeof parameterSchema>;
 export type ParameterType = Parameter['type'];
 
-/** Values Proximity knows at deployment time and can fill in, e.g. the app's public URL for Ghost's `url`. */
-export const DEPLOYMENT_VALUE_NAMES = ['public-url', 'hostname'] as const;
+/**
+ * Values Proximity knows at deployment time and can fill in: `public-url`, the app's public origin
+ * (`http://10.20.0.1:30001`, for Ghost's `url`); `public-host`, its host and port (`10.20.0.1:30001`);
+ * `hostname`, its DNS label under `.prox.local`.
+ */
+export const DEPLOYMENT_VALUE_NAMES = ['public-url', 'public-host', 'hostname'] as const;
 export type DeploymentValueName = (typeof DEPLOYMENT_VALUE_NAMES)[number];
 
 const deploymentValueSchema = z

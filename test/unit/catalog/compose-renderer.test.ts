@@ -101,9 +101,20 @@ describe('renderCompose', () => {
     const m = manifest();
     const params = { 'admin-password': 'long-enough-password' };
     expect(() => renderCompose(m, params, {}, {})).toThrow(expect.objectContaining({ code: 'CATALOG_PARAMETER_INVALID' }));
-    for (const publicUrl of ['file:///etc/passwd', 'http://u:p@host/', 'http://host/\nX: y', 'not a url']) {
+    for (const publicUrl of ['file:///etc/passwd', 'http://u:p@host/', 'http://host/\nX: y', 'not a url', 'http://host/path', "http://host/'", 'http://host:99999', 'http://host?q']) {
       expect(() => renderCompose(m, params, {}, { deployment: { publicUrl } })).toThrow(/public URL/);
     }
+    const withHost = manifestSchema.parse({
+      ...sampleManifest(),
+      deploymentValues: [
+        { value: 'public-url', fills: [{ service: 'app', env: 'BASE_URL' }] },
+        { value: 'public-host', fills: [{ service: 'app', env: 'HOST', template: 'host={value};again={value}' }] },
+        { value: 'hostname', fills: [{ service: 'app', env: 'NAME' }] },
+      ],
+    });
+    const r = renderCompose(withHost, params, {}, { deployment: { publicUrl: 'https://[fd00::1]:30001/', hostname: 'notes-2' } });
+    expect(env(r.yaml, 'app')).toMatchObject({ BASE_URL: 'https://[fd00::1]:30001', HOST: 'host=[fd00::1]:30001;again=[fd00::1]:30001', NAME: 'notes-2' });
+    expect(() => renderCompose(withHost, params, {}, { deployment: { ...deployment, hostname: 'Not_A_Label' } })).toThrow(/hostname/);
   });
 
   describe('hostile values', () => {
@@ -120,7 +131,10 @@ describe('renderCompose', () => {
     }));
 
     it('arrive unchanged as YAML scalars, with "$" escaped, and add no structure', () => {
+      const lines = rendered[0].r.yaml.split('\n').length;
       for (const { value, r } of rendered) {
+        // Every value stays on its own line (newlines are escapes, nothing is folded or made a block).
+        if (value !== '') expect(r.yaml.split('\n').length).toBe(lines);
         const doc = parseDocument(r.yaml, { uniqueKeys: true });
         expect(doc.errors).toEqual([]);
         expect(doc.warnings).toEqual([]);
