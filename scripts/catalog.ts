@@ -33,7 +33,8 @@ export function checkComposeSpec(document: unknown): CatalogIssue[] {
     const schemaFile = path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json');
     const ajv = new Ajv({ allErrors: true, strict: false });
     // The schema names its draft by an https URL ajv does not register; it is draft-07, ajv's default.
-    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+    delete schema.$schema;
     composeSpecValidator = ajv.compile(schema);
   }
   if (composeSpecValidator(document)) return [];
@@ -61,9 +62,12 @@ export function checkRenderedCompose(manifest: Manifest): CatalogIssue[] {
 /** Validates every app of a folder in either format; reports sorted by id. */
 export async function validateCatalogPath(dir: string): Promise<CatalogAppReport[]> {
   const reports: CatalogAppReport[] = [];
+  const originals = await importOriginalFolder(dir);
+  const subDirs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+  // In a folder of original-format files, sub-folders without a manifest are not apps (e.g. assets).
   const appDirs = existsSync(path.join(dir, MANIFEST_FILE))
     ? [dir]
-    : (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+    : subDirs.filter((d) => originals.length === 0 || existsSync(path.join(d, MANIFEST_FILE)));
   const ids = new Map<string, number>();
   for (const appDir of appDirs.sort()) {
     const { app, report } = await loadAppFolder(appDir);
@@ -71,7 +75,7 @@ export async function validateCatalogPath(dir: string): Promise<CatalogAppReport
     ids.set(report.id, (ids.get(report.id) ?? 0) + 1);
     reports.push(report);
   }
-  for (const imported of await importOriginalFolder(dir)) {
+  for (const imported of originals) {
     if (imported.manifest) imported.report.issues.push(...checkRenderedCompose(imported.manifest));
     ids.set(imported.report.id, (ids.get(imported.report.id) ?? 0) + 1);
     reports.push(imported.report);
