@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseDocument, visit } from 'yaml';
 import { escapeComposeInterpolation, renderCompose } from '../../../src-main/core/catalog/compose-renderer';
 import { manifestSchema, SECRET_ALPHABETS, type Manifest } from '../../../src-main/core/catalog/manifest-schema';
+import { secretEntropyBits } from '../../../src-main/core/catalog/secret-generator';
 import { validateManifest } from '../../../src-main/core/catalog/manifest-validation';
 import { checkComposeSpec } from '../../../scripts/catalog';
 import { HOSTILE_VALUES, REFUSED_VALUES } from './hostile-values';
@@ -79,6 +80,7 @@ describe('renderCompose', () => {
     let i = 0;
     const counting = renderCompose(m, {}, {}, { deployment, random: (max) => i++ % max });
     expect(counting.secrets[0].value).toBe(SECRET_ALPHABETS.hex.repeat(4));
+    expect(secretEntropyBits({ length: 32, alphabet: 'alphanumeric' })).toBeCloseTo(190.5, 1);
   });
 
   it('refuses bad values with CATALOG_PARAMETER_INVALID naming every parameter', () => {
