@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'OPERATION_CANCELLED',
   // An operation was running when Proximity stopped; it did not finish.
   'OPERATION_INTERRUPTED',
+  // A catalog manifest (ours or the original Proximity's format) is broken; details list each field path.
+  'CATALOG_MANIFEST_INVALID',
+  // An operator-supplied deployment parameter is missing or fails its manifest's validation.
+  'CATALOG_PARAMETER_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
