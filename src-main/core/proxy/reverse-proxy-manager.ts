@@ -66,7 +66,7 @@ export class ReverseProxyManager {
       path: this.path,
       content,
       validateArgv: (candidate) => ['sh', '-c', ADAPT_AND_VALIDATE, 'sh', caddy, candidate, json(candidate)],
-      reloadArgv: (candidate) => [caddy, 'reload', '--config', json(candidate), '--adapter', 'json'],
+      reloadArgv: (candidate) => [caddy, 'reload', '--config', json(candidate)], // JSON is Caddy's native format: no adapter
       scratchFiles: (candidate) => [json(candidate)],
       invalidCode: 'PROXY_CONFIG_INVALID',
       applyCode: 'PROXY_APPLY_FAILED',
