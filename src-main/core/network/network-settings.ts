@@ -54,7 +54,8 @@ export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = networkSettingsSchema.p
 
 /**
  * Validates `input` (missing keys take the defaults) and derives the LAN plan.
- * Throws `ProximityError('NETWORK_CONFIG_INVALID')` for a value that fails its strict pattern, an appliance or
+ * Throws `ProximityError('NETWORK_CONFIG_INVALID')` for a value that fails its strict pattern, a subnet with host
+ * bits set (`10.20.0.1/24`), an appliance or
  * DHCP host number outside the subnet, a DHCP range that is reversed or contains the appliance address.
  */
 export function planLan(input: NetworkSettingsInput = {}): LanPlan {
@@ -64,6 +65,7 @@ export function planLan(input: NetworkSettingsInput = {}): LanPlan {
   const bad = (msg: string): never => {
     throw new ProximityError('NETWORK_CONFIG_INVALID', `Network settings refused: ${msg}`, { details: { settings } });
   };
+  if (ipToInt(settings.subnet.split('/')[0]!) !== network) bad(`${settings.subnet} has host bits set; the network is ${intToIp(network)}/${prefix}`);
   for (const [k, v] of [['applianceHost', settings.applianceHost], ['dhcpFirstHost', settings.dhcpFirstHost], ['dhcpLastHost', settings.dhcpLastHost]] as const) {
     if (v > lastHost) bad(`${k} ${v} is outside ${settings.subnet} (hosts 1-${lastHost})`);
   }
