@@ -14,8 +14,9 @@ const INTERNAL = { start: 40000, end: 41999 };
 
 /**
  * The reverse proxy at 1000 apps against the host's real Caddy on loopback, as ReverseProxyManager.apply does it in
- * the appliance: generate the Caddyfile, write it, `caddy adapt --validate`, swap, `caddy reload`. Then whether a
- * long-running streaming request through app A survives applying the routes of another app B.
+ * the appliance: generate the Caddyfile and its JSON twin, write them, `caddy validate`, swap, `caddy reload`. Then
+ * whether a long-running streaming request through app A survives applying the routes of another app B. Baseline
+ * in the same run: Caddy adapting the 1000-block Caddyfile itself (`load: 'caddyfile'`).
  */
 export default async function proxyConfigBench(): Promise<void> {
   if (!hasCaddy) throw new Error('caddy is not installed (apt-get install caddy)');
@@ -52,6 +53,14 @@ export default async function proxyConfigBench(): Promise<void> {
     const survived = await streamStillFlowing(reader);
     console.log(`bench: proxy.open-connection-survives-other-app-apply ${survived ? 'yes' : 'no'} survived (target yes)`);
     await reader.cancel().catch(() => {});
+
+    // baseline: the same apply with Caddy adapting the Caddyfile itself (load: 'caddyfile'), 1001 -> 1000 apps
+    const viaCaddyfile = new ReverseProxyManager(caddy.exec, {
+      adminAddress: caddy.admin, defaultBind: '127.0.0.1', caddyfilePath: caddy.caddyfile, publicRange: PUBLIC, internalRange: INTERNAL, timeoutMs: 120_000, load: 'caddyfile',
+    });
+    const b = process.hrtime.bigint();
+    await viaCaddyfile.apply(thousand);
+    reportBench('proxy.generate-validate-apply.1000-apps.baseline-caddyfile-adapter', Number(process.hrtime.bigint() - b) / 1e6, 'ms', 'baseline, slower');
   } finally {
     up.endStreams();
     await caddy.stop();

@@ -29,19 +29,20 @@ export interface ConfigSwapResult {
   previousPath: string | null;
 }
 
-// Fixed scripts; the paths arrive as positional arguments ("$1", "$2"), never inside the script text.
-const WRITE = 'umask 022 && mkdir -p "$(dirname "$1")" && cat > "$1"';
-const SAME = '[ -f "$2" ] && cmp -s "$1" "$2"';
-const KEEP_PREVIOUS = 'if [ -f "$1" ]; then cp -p "$1" "$2" && echo kept; fi';
-const RESTORE = 'if [ -f "$2" ]; then mv -f "$2" "$1"; else rm -f "$1"; fi';
+// Fixed scripts; the paths arrive as positional arguments ("$1", "$2", ...), never inside the script text.
+// WRITE_AND_COMPARE prints `same` (and removes the candidate) when it equals the live file; SWAP prints `kept` when
+// there was a live file to keep as the previous one. Two scripts, so a swap costs few round trips over SSH.
+const WRITE_AND_COMPARE = 'umask 022 && mkdir -p "$(dirname "$1")" && cat > "$1" && if [ -f "$2" ] && cmp -s "$1" "$2"; then rm -f "$1" && echo same; fi';
+const SWAP = 'if [ -f "$1" ]; then cp -p "$1" "$2" && echo kept; fi && mv -f "$3" "$1"';
 
 /**
  * Replaces a daemon's config file without ever leaving a bad one live:
  * 1. writes the content to `<path>.proximity-new` (same directory, so the swap is an atomic rename);
- * 2. if it equals the live file, removes it and returns `{ changed: false }` (re-runs change nothing);
+ * 2. if it equals the live file, removes it (and `scratchFiles`) and returns `{ changed: false }` (re-runs
+ *    change nothing);
  * 3. runs `validateArgv(candidate)`; on failure removes the candidate (and `scratchFiles`) and throws
  *    `invalidCode` with the validator's output: the live file is untouched;
- * 4. copies the live file to `<path>.previous`, renames the candidate over the live file (`mv -f`);
+ * 4. copies the live file to `<path>.previous`, renames the candidate over the live file (`mv -f`), in one command;
  * 5. runs `reloadArgv(candidate)` (the candidate path is gone by then; scratch files are not); on failure moves `<path>.previous` back and throws `applyCode` with the reload output.
  *    A daemon that refuses a reload keeps serving its old config (Caddy's config load is all-or-nothing).
  * Throws `VALIDATION` if a path is not a plain absolute path, `applyCode` if writing or renaming fails.
@@ -57,30 +58,31 @@ export async function swapConfigFile(exec: CommandExecutor, spec: ConfigSwap): P
     return r;
   };
 
-  await must(['sh', '-c', WRITE, 'sh', candidate], `writing ${candidate}`, spec.content);
-  if ((await exec.exec(['sh', '-c', SAME, 'sh', candidate, live], t)).code === 0) {
-    await exec.exec(['rm', '-f', candidate], t);
+  const scratch = spec.scratchFiles?.(candidate) ?? [];
+  const written = await must(['sh', '-c', WRITE_AND_COMPARE, 'sh', candidate, live], `writing ${candidate}`, spec.content);
+  if (written.stdout.includes('same')) {
+    if (scratch.length) await exec.exec(['rm', '-f', ...scratch], t);
     return { changed: false, previousPath: null };
   }
-  const scratch = spec.scratchFiles?.(candidate) ?? [];
   const check = await exec.exec(spec.validateArgv(candidate), t);
   if (check.code !== 0) {
     await exec.exec(['rm', '-f', candidate, ...scratch], t);
     throw new ProximityError(spec.invalidCode, `${spec.what} refused by its validator; the live config is unchanged: ${tail(check)}`, { details: { ...check } });
   }
-  const kept = (await must(['sh', '-c', KEEP_PREVIOUS, 'sh', live, previous], `keeping ${previous}`)).stdout.includes('kept');
-  await must(['mv', '-f', candidate, live], `renaming ${candidate} to ${live}`);
+  const kept = (await must(['sh', '-c', SWAP, 'sh', live, previous, candidate], `swapping ${candidate} in as ${live}`)).stdout.includes('kept');
   if (spec.reloadArgv) {
     const argv = spec.reloadArgv(candidate);
     const r = await exec.exec(argv, t);
     if (scratch.length) await exec.exec(['rm', '-f', ...scratch], t);
     if (r.code !== 0) {
-      const back = await exec.exec(['sh', '-c', RESTORE, 'sh', live, previous], t);
+      // back to the file that was live before this apply (none: remove the new one)
+      const back = await exec.exec(kept ? ['mv', '-f', previous, live] : ['rm', '-f', live], t);
       const restored = back.code === 0 ? 'the previous file is back in place' : `restoring the previous file ALSO failed: ${tail(back)}`;
       throw new ProximityError(spec.applyCode, `${spec.what}: reload failed, ${restored}: ${tail(r)}`, { details: { argv, ...r } });
     }
+  } else if (scratch.length) {
+    await exec.exec(['rm', '-f', ...scratch], t);
   }
-  else if (scratch.length) await exec.exec(['rm', '-f', ...scratch], t);
   return { changed: true, previousPath: kept ? previous : null };
 }
 

@@ -11,7 +11,7 @@ import { ReverseProxyManager } from '../../../src-main/core/proxy/reverse-proxy-
 import { DEFAULT_INTERNAL_RANGE, DEFAULT_PUBLIC_RANGE } from '../../../src-main/core/ports/port-range';
 import { freePortIn, hasCaddy, startCaddy, startUpstream, tryGet, waitFor, type LocalCaddy, type UpstreamApp } from './caddy-kit';
 
-describe.skipIf(!hasCaddy)('ReverseProxyManager.apply with a real Caddy', () => {
+describe.skipIf(!hasCaddy).each(['json', 'caddyfile'] as const)('ReverseProxyManager.apply (load: %s) with a real Caddy', (load) => {
   let caddy: LocalCaddy;
   let upA: UpstreamApp;
   let upB: UpstreamApp;
@@ -29,7 +29,7 @@ describe.skipIf(!hasCaddy)('ReverseProxyManager.apply with a real Caddy', () => 
   beforeAll(async () => {
     [upA, upB] = await Promise.all([startUpstream('a'), startUpstream('b')]);
     caddy = await startCaddy((admin) => generateCaddyfile([], { adminAddress: admin, defaultBind: '127.0.0.1' }));
-    proxy = new ReverseProxyManager(caddy.exec, { adminAddress: caddy.admin, defaultBind: '127.0.0.1', caddyfilePath: caddy.caddyfile });
+    proxy = new ReverseProxyManager(caddy.exec, { adminAddress: caddy.admin, defaultBind: '127.0.0.1', caddyfilePath: caddy.caddyfile, load });
     a = await route('app-a', upA);
     b = await route('app-b', upB);
   });
@@ -52,6 +52,7 @@ describe.skipIf(!hasCaddy)('ReverseProxyManager.apply with a real Caddy', () => 
     expect(canvas.headers.get('x-frame-options')).toBeNull();
     expect(canvas.headers.get('content-security-policy')).toBeNull();
     expect(fs.readFileSync(caddy.caddyfile, 'utf8')).toBe(proxy.generate([a]));
+    expect(fs.readdirSync(caddy.dir).filter((f) => f.startsWith('Caddyfile')).sort()).toEqual(['Caddyfile', 'Caddyfile.previous']);
   });
 
   it('changes nothing when the config is the same', async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateCaddyJson } from '../../../src-main/core/proxy/caddy-json';
 import { generateCaddyfile } from '../../../src-main/core/proxy/caddyfile';
 import type { ProxyRoute } from '../../../src-main/core/proxy/proxy-route';
 import { hasCaddy } from './caddy-kit';
@@ -24,8 +25,13 @@ export function routesFor(n: number): ProxyRoute[] {
   }));
 }
 
+/** The servers of a Caddy JSON config keyed by their one listen address (server names differ by design). */
+function byListen(config: { apps: { http: { servers: Record<string, { listen: string[] }> } } }): Record<string, unknown> {
+  return Object.fromEntries(Object.values(config.apps.http.servers).map((s) => [s.listen.join(','), s]));
+}
+
 function caddy(args: string[], file: string) {
-  return spawnSync('caddy', [...args, file], { env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync('caddy', [...args, file], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
 }
 
 // The seed's example, verbatim (tabs as `caddy fmt` writes them).
@@ -78,15 +84,31 @@ describe('generated Caddyfile', () => {
       expect(v.stdout).toContain('Valid configuration');
       const fmt = caddy(['fmt'], file);
       expect(fmt.stdout).toBe(fs.readFileSync(file, 'utf8'));
+      // its JSON twin (what ReverseProxyManager validates and loads) is exactly what Caddy adapts it to
+      const adapted = JSON.parse(caddy(['adapt', '--adapter', 'caddyfile', '--config'], file).stdout);
+      const twin = generateCaddyJson(routesFor(n));
+      expect(byListen(twin)).toEqual(byListen(adapted));
+      expect(adapted.admin).toEqual({ listen: 'localhost:2019' });
+      expect(twin.admin).toEqual(adapted.admin);
+      const jsonFile = `${file}.json`;
+      fs.writeFileSync(jsonFile, JSON.stringify(twin));
+      const vj = caddy(['validate', '--config'], jsonFile);
+      expect(vj.status, vj.stderr.slice(-2000)).toBe(0);
       if (n === 10) {
-        // adapted: 20 servers, each listening on exactly its one port, canvas ones deleting the two headers
-        const adapted = JSON.parse(caddy(['adapt', '--adapter', 'caddyfile', '--config'], file).stdout);
-        const servers = Object.values(adapted.apps.http.servers) as { listen: string[] }[];
-        expect(servers.map((s) => s.listen[0]).sort()).toEqual(routesFor(10).flatMap((r) => [`:${r.publicPort}`, `:${r.internalPort}`]).sort());
-        expect(adapted.admin.listen).toBe('localhost:2019');
+        expect(Object.keys(byListen(adapted)).sort()).toEqual(routesFor(10).flatMap((r) => [`:${r.publicPort}`, `:${r.internalPort}`]).sort());
         expect(JSON.stringify(adapted)).toContain('"delete":["X-Frame-Options","Content-Security-Policy"]');
       }
     }, 120_000);
+
+    it('the JSON twin matches the adapted Caddyfile with a bind address and another admin port too', () => {
+      const opts = { defaultBind: '127.0.0.1', adminAddress: '127.0.0.1:2999' };
+      const file = path.join(dir, 'Caddyfile-bind');
+      fs.writeFileSync(file, generateCaddyfile(routesFor(3), opts));
+      const adapted = JSON.parse(caddy(['adapt', '--adapter', 'caddyfile', '--config'], file).stdout);
+      const twin = generateCaddyJson(routesFor(3), opts);
+      expect(byListen(twin)).toEqual(byListen(adapted));
+      expect(twin.admin).toEqual(adapted.admin);
+    });
 
     it('a broken file fails the same validation (so the check above can fail)', () => {
       const file = path.join(dir, 'Caddyfile-broken');
