@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import { generateCaddyfile } from '../../src-main/core/proxy/caddyfile';
 import type { ProxyRoute } from '../../src-main/core/proxy/proxy-route';
@@ -32,12 +33,16 @@ export default async function proxyConfigBench(): Promise<void> {
     });
     const thousand = routes.slice(0, APPS);
 
-    const genMs = timeMs(() => proxy.generate(thousand));
+    const genMs = [0, 1, 2].map(() => timeMs(() => proxy.generate(thousand))).sort((x, y) => x - y)[1]!;
     reportBench('proxy.generate.1000-apps', genMs, 'ms', '< 100 ms');
 
+    const cpu0 = cpuMs(caddy.process.pid!);
     const start = process.hrtime.bigint();
     await proxy.apply(thousand);
     const applyMs = Number(process.hrtime.bigint() - start) / 1e6;
+    // CPU of this process, its finished children (sh, caddy validate/reload) and the Caddy server: on a busy
+    // shared machine wall time mostly measures the queue for a core; this does not
+    reportBench('proxy.generate-validate-apply.1000-apps.cpu', cpuMs(caddy.process.pid!) - cpu0, 'ms', 'informative, all processes');
     const last = thousand[APPS - 1]!;
     await waitFor('the last app served', async () => (await tryGet(`http://127.0.0.1:${last.internalPort}/`))?.ok);
     reportBench('proxy.generate-validate-apply.1000-apps', applyMs, 'ms', '< 2000 ms');
@@ -66,6 +71,16 @@ export default async function proxyConfigBench(): Promise<void> {
     await caddy.stop();
     await up.close();
   }
+}
+
+/** CPU ms (user + system) of this process, its reaped children and process `pid`, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const hz = 100; // USER_HZ on Linux
+  const fields = (file: string) => fs.readFileSync(file, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
+  const self = fields('/proc/self/stat');
+  const other = fields(`/proc/${pid}/stat`);
+  // after "(comm) ": index 11/12 = utime/stime, 13/14 = cutime/cstime (stat(5) fields 14-17)
+  return ((self[11]! + self[12]! + self[13]! + self[14]! + other[11]! + other[12]!) * 1000) / hz;
 }
 
 /** True if the stream delivers another chunk within 2 s and is not at its end. */
