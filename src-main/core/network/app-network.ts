@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProximityError } from '../errors';
-import { staticLeaseSchema, type StaticLease } from './dnsmasq-config';
+import { staticLeaseSchema } from './dnsmasq-config';
+import { ipToInt } from './ipv4';
 import { dhcpRangeAddresses, type LanPlan } from './network-settings';
 import { hostnameLabelSchema, nodeNameSchema, parseStrict } from './strict-values';
 
@@ -79,7 +80,7 @@ export class LinuxBridgeAppNetwork implements AppNetwork {
   }
 
   leases(): AppLease[] {
-    return [...this.byApp.values()].sort((a, b) => ipKey(a.ip) - ipKey(b.ip));
+    return [...this.byApp.values()].sort((a, b) => ipToInt(a.ip) - ipToInt(b.ip));
   }
 
   netDevice(node: string, lease: AppLease): string {
@@ -98,8 +99,3 @@ export class LinuxBridgeAppNetwork implements AppNetwork {
   }
 }
 
-function ipKey(ip: string): number {
-  return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-}
-
-export type { StaticLease };

@@ -85,10 +85,9 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance from the generators', 
     // the app's stable place on the LAN is reserved before its container exists; dnsmasq learns it up front
     lease = apps.reserve({ appId: 'app-whoami', hostname: 'whoami' });
     const management = e.backend.managementAddress();
-    for (const f of applianceNetworkFiles(plan, apps.leases(), { managementAddresses: [management] })) {
-      await e.pct('exec', String(APPLIANCE), '--', 'mkdir', '-p', f.path.slice(0, f.path.lastIndexOf('/')));
-      await e.push(APPLIANCE, f.path, f.content, f.mode);
-    }
+    const files = applianceNetworkFiles(plan, apps.leases(), { managementAddresses: [management] });
+    await e.pct('exec', String(APPLIANCE), '--', 'mkdir', '-p', ...files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))));
+    for (const f of files) await e.push(APPLIANCE, f.path, f.content, f.mode);
     expect(await e.pct('exec', String(APPLIANCE), '--', 'rc-service', 'sysctl', 'start')).toContain('[ ok ]');
     expect((await e.pct('exec', String(APPLIANCE), '--', 'cat', '/proc/sys/net/ipv4/ip_forward')).trim()).toBe('1');
     expect(await e.pct('exec', String(APPLIANCE), '--', 'rc-service', 'iptables', 'start')).toContain('[ ok ]');
@@ -151,6 +150,10 @@ describe.skipIf(!canRunNetns)('lab e2e: network appliance from the generators', 
     expect((await toNode(APPLIANCE)).stdout).toBe('401');
     const blocked = await toNode(APP);
     expect([blocked.code, blocked.stdout]).toEqual([7, '000']); // rejected at once: "connection refused"
+    // nor the appliance's own admin side: only DHCP, DNS and Caddy's port ranges answer on its LAN address
+    const admin = await e.sh(`pct exec ${APP} -- curl -s -o /dev/null -m 3 -w '%{http_code}' http://${plan.applianceAddress}:2019/config/`);
+    expect([admin.code, admin.stdout]).toEqual([7, '000']);
+    expect((await e.sh(`pct exec ${APP} -- curl -s -o /dev/null -m 3 -w '%{http_code}' http://${plan.applianceAddress}:30001/`)).stdout).toBe('200');
     // from vmbr0 (the node, with a route to the LAN through the appliance) only Caddy's ports answer
     expect((await inNode('ip', 'route', 'replace', plan.subnet, 'via', wan)).code).toBe(0);
     expect((await inNode('curl', '-s', '-o', '/dev/null', '-m', '3', '-w', '%{http_code}', `${urls.public}/`)).stdout).toBe('200');
