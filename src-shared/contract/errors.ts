@@ -36,6 +36,14 @@ export const ERROR_CODES = [
   'CATALOG_MANIFEST_INVALID',
   // An operator-supplied deployment parameter is missing or fails its manifest's validation.
   'CATALOG_PARAMETER_INVALID',
+  // A value bound for the Caddyfile was refused by its strict pattern, or Caddy itself refused the generated file.
+  'PROXY_CONFIG_INVALID',
+  // The validated Caddyfile could not be swapped in or reloaded; the last good config is still the one serving.
+  'PROXY_APPLY_FAILED',
+  // A network setting or a value bound for the dnsmasq/iptables config was refused by its strict pattern.
+  'NETWORK_CONFIG_INVALID',
+  // Every address of the appliance LAN's static range is reserved.
+  'NETWORK_ADDRESS_EXHAUSTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
