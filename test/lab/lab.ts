@@ -9,7 +9,6 @@ import { startNodeSsh, type NodeSsh } from './node/ssh-server';
 import { prepareUserland } from './userland/prepare-userland';
 import type { NetnsBackend } from './netns/netns-backend';
 import { NETWORK_FAULT_KINDS, type NetworkFaultSpec } from './netns/network-faults';
-import type { FaultSpec } from './pve/faults';
 
 /** The Alpine userland (apk, OpenRC, docker stand-in) bound onto /usr/local/bin in netns containers. */
 export const DEFAULT_USERLAND_BIN_DIR = fileURLToPath(new URL('./userland/bin', import.meta.url));
@@ -78,7 +77,14 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     if (opts.ssh !== false) ssh = await startNodeSsh({ emulator, backend });
     if (kind === 'netns') {
       const netns = backend as NetnsBackend;
-      registerNetworkFaults(emulator, netns);
+      // `POST /faults` also takes the LAN failures (network-faults.ts: upstreamDns, internetDown, staleResolvConf)
+      emulator.extendFaults({
+        name: 'network',
+        kinds: NETWORK_FAULT_KINDS,
+        apply: (spec) => netns.networkFaults.apply(spec as NetworkFaultSpec),
+        clear: () => netns.networkFaults.clear(),
+        summary: () => netns.networkFaults.summary(),
+      });
       await netns.exposeOnManagement(8006, { host: '127.0.0.1', port: emulator.port });
       if (ssh) await netns.exposeOnManagement(22, { host: '127.0.0.1', port: ssh.port });
       const address = netns.managementAddress();
@@ -117,24 +123,6 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     // emulator.close() also closes the backend (it initialised it)
     close: () => (closing ??= (ssh ? ssh.close().catch(() => {}) : Promise.resolve()).then(() => emulator.close())),
   };
-}
-
-/**
- * `POST /faults` also takes the LAN failures of the netns backend (network-faults.ts: upstreamDns,
- * internetDown, staleResolvConf), applied before the answer; `POST /faults/clear` clears them too.
- */
-function registerNetworkFaults(emulator: Emulator, netns: NetnsBackend): void {
-  const summary = () => ({ ...emulator.faults.summary(), network: netns.networkFaults.summary() });
-  emulator.control.on('POST', '/faults', async (body) => {
-    if (NETWORK_FAULT_KINDS.has((body as { kind?: string })?.kind ?? '')) await netns.networkFaults.apply(body as NetworkFaultSpec);
-    else emulator.faults.apply(body as FaultSpec);
-    return { ok: true, faults: summary() };
-  });
-  emulator.control.on('POST', '/faults/clear', async () => {
-    emulator.faults.clear();
-    await netns.networkFaults.clear();
-    return { ok: true };
-  });
 }
 
 function networkOf(b: NetnsBackend): NonNullable<LabInfo['network']> {

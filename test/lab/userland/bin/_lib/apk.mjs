@@ -28,10 +28,11 @@ function cacheFile(repo) {
 
 /**
  * Refresh the indexes as apk_db_add_repository does: `fetch <url>` on stdout, a WARNING on stderr per failed
- * repository. Returns how many repositories have no usable index.
+ * repository. Returns how many repositories have no index (unavailable) or only an old one (stale).
  */
 async function updateIndexes({ force, noCache, timeoutMs }, io) {
   let unavailable = 0;
+  let stale = 0;
   for (const repo of REPOS) {
     const cached = exists(cacheFile(repo));
     // under LAB_ROOT there is no network and no index cache: only -U prints the fetch lines
@@ -46,8 +47,9 @@ async function updateIndexes({ force, noCache, timeoutMs }, io) {
     const action = noCache ? 'fetching' : cached ? 'updating' : 'updating and opening';
     io.err += `WARNING: ${action} ${repo}: ${APK_ERROR_TEXT[err]}\n`;
     if (!cached || noCache) unavailable++;
+    else stale++;
   }
-  return unavailable;
+  return { unavailable, stale };
 }
 
 function timeoutOf(args) {
@@ -110,7 +112,7 @@ async function add(args) {
   const io = { out: '', err: '' };
   const noCache = flags.has('--no-cache');
   const timeoutMs = timeoutOf(args);
-  const unavailable = await updateIndexes({ force: flags.has('-U') || flags.has('--update-cache'), noCache, timeoutMs }, io);
+  const { unavailable } = await updateIndexes({ force: flags.has('-U') || flags.has('--update-cache'), noCache, timeoutMs }, io);
   // without an index only what is installed can be selected
   const known = (n) => CATALOG[n] && (unavailable === 0 || db.has(n));
   const unknown = names.filter((n) => !known(n));
@@ -139,15 +141,15 @@ async function add(args) {
   finish(0, quiet ? '' : out + okLine(db), io.err);
 }
 
-/** `apk update`: `v3.20.3-... [repo]` per index, or the summary with the unavailable count (= exit code). */
+/** `apk update`: `v3.20.3-... [repo]` per index, or the summary; exit code = unavailable + stale indexes. */
 async function update(args) {
   const io = { out: '', err: '' };
-  const unavailable = await updateIndexes({ force: true, noCache: false, timeoutMs: timeoutOf(args) }, io);
-  if (unavailable === 0) {
+  const { unavailable, stale } = await updateIndexes({ force: true, noCache: false, timeoutMs: timeoutOf(args) }, io);
+  if (unavailable + stale === 0) {
     for (const r of REPOS) io.out += `v3.20.3-000 [${r}]\n`;
     return finish(0, `${io.out}OK: 24161 distinct packages available\n`, io.err);
   }
-  finish(unavailable, `${io.out}${unavailable} unavailable, 0 stale; ${readDb().size} distinct packages available\n`, io.err);
+  finish(unavailable + stale, `${io.out}${unavailable} unavailable, ${stale} stale; ${readDb().size} distinct packages available\n`, io.err);
 }
 
 function del(args) {
