@@ -91,11 +91,11 @@ describe.skipIf(!canRunNetns)('lab e2e: failures real hosts throw (issue 12)', (
 
     // (c) the mirror does not answer (as with NAT broken on the way): names resolve, the fetch times out
     await fault({ kind: 'internetDown', on: true });
-    const noMirror = await exec(401, 'apk add --no-cache curl');
+    const noMirror = await exec(401, 'apk add --no-cache --timeout 1 curl');
     expect(noMirror.code).toBe(1);
     expect(noMirror.stderr).toContain(`WARNING: fetching ${MAIN}: operation timed out\n`);
     expect(noMirror.stderr).toContain('ERROR: unable to select packages:\n  curl (no such package):');
-    const upd = await exec(401, 'apk update');
+    const upd = await exec(401, 'apk update --timeout 1');
     expect(upd.code).toBe(2);
     // the index fetched by the working `apk add` is kept but cannot be refreshed
     expect(upd.stderr).toBe(`WARNING: updating ${MAIN}: operation timed out\nWARNING: updating ${COMMUNITY}: operation timed out\n`);
