@@ -287,8 +287,9 @@ async function main(argv) {
       return 0;
     case 'info': {
       const driver = storageDriver();
-      const format = rest[rest.indexOf('--format') + 1] ?? rest.find((a) => a.startsWith('--format='))?.slice(9);
-      if ((rest.includes('--format') || rest.some((a) => a.startsWith('--format='))) && format) {
+      const fi = rest.findIndex((a) => a === '--format' || a === '-f');
+      const format = fi >= 0 ? rest[fi + 1] : rest.find((a) => a.startsWith('--format='))?.slice(9);
+      if (format) {
         if (/^\{\{\s*\.Driver\s*\}\}$/.test(format.trim())) say(driver);
         else if (/^\{\{\s*json \.\s*\}\}$/.test(format.trim())) say(JSON.stringify({ Driver: driver, ServerVersion: '26.1.5', OperatingSystem: 'Alpine Linux v3.20' }));
         else say(format.replace(/\{\{[^}]*\}\}/g, '<no value>'));
