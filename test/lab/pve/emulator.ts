@@ -64,6 +64,8 @@ export interface Emulator {
   routes: Router;
   auth: LabAuth;
   control: { url: string; token: string; on(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, h: ControlHandler): void };
+  /** More fault kinds for `POST /faults` (and `/faults/clear`), e.g. the netns backend's LAN failures. */
+  extendFaults(ext: FaultExtension): void;
   /** In-process call (no HTTP, no auth, no HTTP-level faults); throws PveHttpError as the API would answer. */
   callApi(method: string, path: string, params?: Record<string, unknown>, identity?: PveIdentity): Promise<any>;
   /** Like callApi but returns `{data, total?, changes?}`. */
@@ -71,6 +73,16 @@ export interface Emulator {
   /** Resolves with the exit status ("OK" or the error text). */
   waitTask(upid: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Fault kinds handled outside the FaultInjector (applied before `POST /faults` answers). */
+export interface FaultExtension {
+  /** key of its part in the faults summary */
+  name: string;
+  kinds: ReadonlySet<string>;
+  apply(spec: unknown): Promise<void>;
+  clear(): Promise<void>;
+  summary(): Record<string, unknown>;
 }
 
 const MAX_LOGGED_REQUESTS = 20_000;
@@ -144,12 +156,17 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   );
 
   const control = await startControlServer();
-  control.on('POST', '/faults', (body) => {
-    faults.apply(body as FaultSpec);
-    return { ok: true, faults: faults.summary() };
+  const extensions: FaultExtension[] = [];
+  const faultSummary = () => Object.assign(faults.summary(), ...extensions.map((x) => ({ [x.name]: x.summary() })));
+  control.on('POST', '/faults', async (body) => {
+    const ext = extensions.find((x) => x.kinds.has((body as { kind?: string } | null)?.kind ?? ''));
+    if (ext) await ext.apply(body);
+    else faults.apply(body as FaultSpec);
+    return { ok: true, faults: faultSummary() };
   });
-  control.on('POST', '/faults/clear', () => {
+  control.on('POST', '/faults/clear', async () => {
     faults.clear();
+    for (const x of extensions) await x.clear();
     return { ok: true };
   });
   control.on('GET', '/state', () => ({
@@ -220,6 +237,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
     routes,
     auth,
     control: { url: control.url, token: control.token, on: control.on },
+    extendFaults: (ext) => void extensions.push(ext),
     callApiResult,
     callApi: async (method, path, params, identity) => (await callApiResult(method, path, params, identity)).data,
     waitTask: (upid) => tasks.wait(upid),

@@ -8,6 +8,9 @@
 //                  status `offline` in /nodes and /cluster/resources), takeTemplateChecksumFailure (aplinfo download).
 //
 // Every fault is a plain-JSON `FaultSpec` so `apply(spec)` works the same from a test and from `POST /faults`.
+// The failures real hosts throw at a deployment (template index drift, corrupt templates, storages, package
+// versions, config drift) live in `host` (host-failures.ts); apply() forwards those kinds there.
+import { HOST_FAILURE_KINDS, HostFailures, type DownloadFailureMode, type HostFailureSpec } from './host-failures';
 
 export type FaultSpec =
   | { kind: 'failNextTask'; type: string; message: string }
@@ -19,7 +22,8 @@ export type FaultSpec =
   | { kind: 'releaseGuestLock'; vmid: number }
   | { kind: 'nodeOffline'; node: string; on: boolean }
   | { kind: 'fillStorage'; node: string; storage: string; on: boolean }
-  | { kind: 'failTemplateDownload'; template: string }
+  | { kind: 'failTemplateDownload'; template: string; mode?: 'checksum' | DownloadFailureMode }
+  | HostFailureSpec
   | { kind: 'clear' };
 
 /** PVE's answer when the worker fork fails (pve-common RESTEnvironment fork_worker). */
@@ -66,6 +70,8 @@ export class FaultInjector {
   private fullStorages = new Set<string>();
   private checksumFailures = new Set<string>();
   private listeners: { expireTickets: (() => void)[] } = { expireTickets: [] };
+  /** failures of the host itself (issue 12): template index, corrupt templates, storages, packages, drift */
+  readonly host = new HostFailures();
   /** Bumped by expireAllTickets(); auth rejects tickets issued before the latest bump. */
   ticketsRevokedAtMs = 0;
 
@@ -95,10 +101,13 @@ export class FaultInjector {
       case 'fillStorage':
         return this.fillStorage(str(s.node, 'node'), str(s.storage, 'storage'), s.on !== false);
       case 'failTemplateDownload':
+        if (s.mode === 'interrupted' || s.mode === 'missing') return this.host.failTemplateDownload(str(s.template, 'template'), s.mode);
+        if (s.mode !== undefined && s.mode !== 'checksum') throw new Error("fault field 'mode' must be checksum, interrupted or missing");
         return this.failTemplateDownload(str(s.template, 'template'));
       case 'clear':
         return this.clear();
       default:
+        if (HOST_FAILURE_KINDS.has(s?.kind)) return this.host.apply(s as HostFailureSpec);
         throw new Error(`unknown fault kind: ${JSON.stringify(s?.kind)}`);
     }
   }
@@ -180,6 +189,7 @@ export class FaultInjector {
     this.offline.clear();
     this.fullStorages.clear();
     this.checksumFailures.clear();
+    this.host.clear();
     // ticket revocation is history, not a standing fault: clearing does not resurrect revoked tickets
   }
 
@@ -254,6 +264,7 @@ export class FaultInjector {
       fullStorages: [...this.fullStorages],
       templateChecksumFailures: [...this.checksumFailures],
       ticketsRevokedAtMs: this.ticketsRevokedAtMs || null,
+      host: this.host.summary(),
     };
   }
 }

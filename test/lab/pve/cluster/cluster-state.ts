@@ -2,6 +2,7 @@
 // guests with their snapshots. Routes read and mutate it; nothing here knows about HTTP.
 import { createHash } from 'node:crypto';
 
+import type { HostFailures } from '../host-failures';
 import { PveHttpError } from '../types';
 
 export type SchemaVersion = '8.4' | '9.1';
@@ -12,6 +13,8 @@ export interface ClusterFaults {
   isStorageFull(node: string, storage: string): boolean;
   takeTemplateChecksumFailure(template: string): boolean;
   isNodeOffline(node: string): boolean;
+  /** failures of the host itself (template index, corrupt templates, storages, packages, config drift) */
+  readonly host: HostFailures;
 }
 
 export type ContentType = 'vztmpl' | 'backup' | 'iso' | 'rootdir' | 'images';
@@ -32,12 +35,14 @@ export interface Volume {
 
 export interface StorageDef {
   id: string;
-  type: 'dir' | 'lvmthin';
+  type: 'dir' | 'lvmthin' | 'zfspool';
   content: ContentType[];
   total: number;
   /** space used by things the emulator does not model (OS files, thin-pool metadata) */
   baseUsed: number;
   path?: string;
+  /** `disable 1` in storage.cfg: listed with enabled 0, refused for new volumes */
+  disabled?: boolean;
 }
 
 /** One stanza of /etc/network/interfaces, with the fields GET /nodes/{node}/network reports. */

@@ -3,6 +3,7 @@ import type { RouteTable } from '../types';
 import type { ClusterFaults, ClusterState } from './cluster-state';
 import type { LabBackend } from '../../backend';
 import { registerAplinfoRoutes } from './aplinfo';
+import { registerAptRoutes } from './apt-routes';
 import { registerLxcRoutes } from './lxc-routes';
 import { registerLxcStatusRoutes } from './lxc-status-routes';
 import { registerNetworkRoutes } from './network-routes';
@@ -16,6 +17,7 @@ export type { ClusterState, ClusterFaults, ClusterStateOptions, Container, NodeS
 export { seedTemplate, findAppliance } from './aplinfo';
 
 export function registerClusterRoutes(routes: RouteTable, deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults }): void {
+  deps.faults.host.bindCluster(deps.state);
   registerNodeRoutes(routes, deps);
   registerStorageRoutes(routes, deps);
   registerAplinfoRoutes(routes, deps);
@@ -24,4 +26,5 @@ export function registerClusterRoutes(routes: RouteTable, deps: { state: Cluster
   registerSnapshotRoutes(routes, deps);
   registerNetworkRoutes(routes, deps);
   registerVzdumpRoutes(routes, deps);
+  registerAptRoutes(routes, deps);
 }

@@ -2,7 +2,7 @@
 // generated MAC, rootfs allocation specs, ostype detection, and the root@pam-only feature-flag check.
 import { createHash } from 'node:crypto';
 
-import type { LabContainerSpec, LabNetSpec } from '../../backend';
+import type { LabContainerSpec, LabHostFacts, LabNetSpec } from '../../backend';
 import { PveHttpError, type PveIdentity } from '../types';
 import type { Container, GuestConfig } from './cluster-state';
 import { type PropMap, parseProps, printProps } from './prop-string';
@@ -54,7 +54,8 @@ export function netSpecs(config: GuestConfig): LabNetSpec[] {
   });
 }
 
-export function containerSpec(ct: Container): LabContainerSpec {
+/** What a backend needs to run the container; `host` = what the node is (for the userland's stand-ins). */
+export function containerSpec(ct: Container, host?: LabHostFacts): LabContainerSpec {
   const c = ct.config;
   const spec: LabContainerSpec = {
     node: ct.node,
@@ -62,6 +63,7 @@ export function containerSpec(ct: Container): LabContainerSpec {
     hostname: String(c.hostname ?? `CT${ct.vmid}`),
     nets: netSpecs(c),
     config: { ...c },
+    ...(host && { host }),
   };
   if (c.nameserver !== undefined) spec.nameserver = String(c.nameserver);
   if (c.searchdomain !== undefined) spec.searchdomain = String(c.searchdomain);

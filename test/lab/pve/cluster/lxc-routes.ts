@@ -31,6 +31,8 @@ import { snapshotConfig } from './snapshot-routes';
 import { printDiskSize, printProps } from './prop-string';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 import { assertSpace } from './storage-routes';
+import { hostFacts } from './host-facts';
+import { corruptArchiveLog, extractFailedMessage } from './template-failures';
 
 const paramError = (errors: Record<string, string>) => new PveHttpError(400, 'Parameter verification failed.', errors);
 
@@ -45,9 +47,11 @@ function applyOptions(target: GuestConfig, params: Record<string, any>, skip: Se
 }
 
 /** Next free `vm-<vmid>-disk-N` on a storage. */
-function diskVolid(n: NodeState, storage: string, type: 'dir' | 'lvmthin', vmid: number): string {
+function diskVolid(n: NodeState, storage: string, type: 'dir' | 'lvmthin' | 'zfspool', vmid: number): string {
   for (let i = 0; ; i++) {
-    const volid = type === 'lvmthin' ? `${storage}:vm-${vmid}-disk-${i}` : `${storage}:${vmid}/vm-${vmid}-disk-${i}.raw`;
+    const volid = type === 'lvmthin' ? `${storage}:vm-${vmid}-disk-${i}`
+      : type === 'zfspool' ? `${storage}:subvol-${vmid}-disk-${i}`
+      : `${storage}:${vmid}/vm-${vmid}-disk-${i}.raw`;
     if (!n.volumes.has(volid)) return volid;
   }
 }
@@ -101,6 +105,8 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
 
     const alloc = parseRootfsAlloc(p.rootfs === undefined ? undefined : String(p.rootfs), String(p.storage ?? 'local'));
     const rootStorage = getStorage(n, alloc.storage);
+    // PVE::Storage::storage_check_enabled comes before the content check
+    if (rootStorage.disabled) throw new PveHttpError(500, `storage '${alloc.storage}' is disabled`);
     if (!rootStorage.content.includes('rootdir')) {
       throw paramError({ storage: `storage '${alloc.storage}' does not support container directories` });
     }
@@ -112,6 +118,10 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     config.ostype = p.ostype !== undefined ? String(p.ostype) : ostypeFromTemplate(ostemplate);
     if (unprivileged) config.unprivileged = 1;
     else delete config.unprivileged;
+    // lab setting `createDrift`: the node stores another config than asked, without a word (issue 12, failure 7)
+    const drift = faults.host.takeCreateDrift();
+    if (drift?.unprivileged === 0) delete config.unprivileged;
+    if (drift?.dropFeatures) delete config.features;
     const start = p.start === 1;
     let ct: Container | undefined;
     let created = false;
@@ -132,12 +142,17 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
           assertSpace(deps, n, alloc.storage, alloc.size);
           const volid = diskVolid(n, alloc.storage, rootStorage.type, vmid);
           n.volumes.set(volid, {
-            volid, storage: alloc.storage, content: 'rootdir', format: 'raw', size: alloc.size, ctime: Math.floor(state.now() / 1000), vmid,
+            volid, storage: alloc.storage, content: 'rootdir', format: rootStorage.type === 'zfspool' ? 'subvol' : 'raw', size: alloc.size, ctime: Math.floor(state.now() / 1000), vmid,
           });
           if (rootStorage.type === 'lvmthin') log.line(`  Logical volume "${volid.split(':')[1]}" created.`);
           if (!tmpl) throw new Error(missingTemplate);
           log.line(`Creating filesystem with ${alloc.size / 4096} 4k blocks and ${alloc.size / 16384} inodes`);
-          log.line(`extracting archive '/var/lib/vz/template/cache/${ostemplate.split('/').pop()}'`);
+          const archive = `/var/lib/vz/template/cache/${ostemplate.split('/').pop()}`;
+          log.line(`extracting archive '${archive}'`);
+          if (faults.host.isCorruptTemplate(n.name, ostemplate)) {
+            for (const l of corruptArchiveLog(archive)) log.line(l);
+            throw new Error(extractFailedMessage(vmid, archive, config.unprivileged === 1));
+          }
           log.line(`Total bytes read: ${tmpl.size * 4} (${Math.round((tmpl.size * 4) / 2 ** 20)}MiB, 180MiB/s)`);
           log.line('Detected container architecture: amd64');
           ct!.config = {
@@ -149,7 +164,7 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
             lock: 'create',
           };
           if (p['ssh-public-keys'] !== undefined || p.password !== undefined) log.line("Creating SSH host key 'ssh_host_ed25519_key' - this may take some time ...");
-          await backend.createContainer(containerSpec(ct!));
+          await backend.createContainer(containerSpec(ct!, hostFacts(deps, ct!)));
         } catch (e) {
           throw new Error(`unable to create CT ${vmid} - ${(e as Error).message}`);
         }

@@ -6,6 +6,7 @@ import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getContainer, lockFileError } from './cluster-state';
 import { guestStats, guestStatusCurrent } from './guest-stats';
 import { containerSpec } from './lxc-config';
+import { hostFacts } from './host-facts';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 import { guestRrdRows } from './rrd';
 
@@ -18,7 +19,7 @@ function activeBridge(n: NodeState, bridge: string): boolean {
 /** The body of a vzstart worker (also used by create with start=1 and rollback with start=1). */
 export async function startGuest(deps: ClusterDeps, ct: Container, log: TaskLog): Promise<void> {
   const n = deps.state.nodes.get(ct.node)!;
-  const spec = containerSpec(ct);
+  const spec = containerSpec(ct, hostFacts(deps, ct));
   for (const net of spec.nets) {
     if (!activeBridge(n, net.bridge)) {
       // what lxc-start's network hook (PVE::Network::tap_plug) prints before the start fails

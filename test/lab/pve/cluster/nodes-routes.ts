@@ -173,7 +173,7 @@ export function registerNodeRoutes(routes: RouteTable, deps: ClusterDeps): void 
     return row;
   }));
   onNode('GET', '/nodes/{node}', () =>
-    ['aplinfo', 'lxc', 'network', 'rrddata', 'status', 'storage', 'tasks', 'version', 'vzdump'].map((name) => ({ name })));
+    ['aplinfo', 'apt', 'lxc', 'network', 'rrddata', 'status', 'storage', 'tasks', 'version', 'vzdump'].map((name) => ({ name })));
   onNode('GET', '/nodes/{node}/status', (_ctx, n) => nodeStatus(state, n));
   onNode('GET', '/nodes/{node}/version', () => {
     const { version, release: rel, repoid } = versionInfo(state);

@@ -81,6 +81,7 @@ for (const version of ['8.4', '9.1'] as const) {
       await data('GET', '/nodes/pve/status');
       await data('GET', '/nodes/pve/version');
       await data('GET', '/nodes/pve/rrddata?timeframe=hour&cf=AVERAGE');
+      await data('GET', '/nodes/pve/apt/versions');
       await data('GET', '/cluster/resources');
       await data('GET', '/cluster/resources?type=storage');
       await data('GET', '/nodes/pve/storage');
