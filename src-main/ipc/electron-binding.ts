@@ -9,7 +9,7 @@ import type { ElectronSenderEventLike } from './sender-policy';
 
 /** The parts of Electron's `ipcMain` used here (structural, so the test mock and the real one both fit). */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
 

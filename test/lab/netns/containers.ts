@@ -110,7 +110,7 @@ export class Containers {
       const netns = this.net.names.container(spec.vmid);
       await run(['ip', 'netns', 'del', netns], { allowFail: true });
       await run(['ip', 'netns', 'add', netns]);
-      let init: ContainerInit | null = null;
+      let init: ContainerInit;
       try {
         await ensureNoForwarding(netns);
         await setupLinks(nodeNs, netns, spec.vmid, spec.nets);

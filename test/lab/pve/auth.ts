@@ -111,7 +111,7 @@ export class LabAuth {
     if (!m) return undefined;
     const [, user, hexTime, sig] = m;
     const plain = `PVE:${user}:${hexTime}`;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = verify('sha256', Buffer.from(plain), this.publicKey, Buffer.from(sig, 'base64'));
     } catch {

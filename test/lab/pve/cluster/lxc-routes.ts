@@ -166,7 +166,7 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
           if (p['ssh-public-keys'] !== undefined || p.password !== undefined) log.line("Creating SSH host key 'ssh_host_ed25519_key' - this may take some time ...");
           await backend.createContainer(containerSpec(ct!, hostFacts(deps, ct!)));
         } catch (e) {
-          throw new Error(`unable to create CT ${vmid} - ${(e as Error).message}`);
+          throw new Error(`unable to create CT ${vmid} - ${(e as Error).message}`, { cause: e });
         }
         created = true;
         delete ct!.config.lock;

@@ -33,7 +33,7 @@ export async function startGuest(deps: ClusterDeps, ct: Container, log: TaskLog)
   } catch (e) {
     // lxc-start's own output lands in the task log; the task ends with PVE's generic text
     log.line(String((e as Error)?.message ?? e));
-    throw new Error(`startup for container '${ct.vmid}' failed`);
+    throw new Error(`startup for container '${ct.vmid}' failed`, { cause: e });
   }
   ct.running = true;
   ct.startedAtMs = deps.state.now();
@@ -50,7 +50,7 @@ function reload(deps: ClusterDeps, node: string, vmid: number): Container {
   try {
     return getContainer(deps.state, node, vmid);
   } catch (e) {
-    throw new Error((e as Error).message);
+    throw new Error((e as Error).message, { cause: e });
   }
 }
 
@@ -176,6 +176,6 @@ function wrap(fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    throw new Error((e as Error).message);
+    throw new Error((e as Error).message, { cause: e });
   }
 }
