@@ -41,7 +41,7 @@ export function imageTag(image: string): string | null {
 export const volumeMountSchema = z
   .string()
   .regex(
-    /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}:\/[A-Za-z0-9._@+\/-]*(?::(?:ro|rw))?$/,
+    /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}:\/[A-Za-z0-9._@+/-]*(?::(?:ro|rw))?$/,
     'must be "<named volume>:/path/in/container[:ro]"; host paths (bind mounts) are not allowed',
   );
 
@@ -58,7 +58,7 @@ export const composeServiceSchema = z
     entrypoint: stringOrList.optional(),
     environment: z.record(envNameSchema, envValueSchema).optional(),
     volumes: z.array(volumeMountSchema).max(32).optional(),
-    tmpfs: z.array(z.string().regex(/^\/[A-Za-z0-9._\/-]*(?::[a-z0-9=,]+)?$/)).max(8).optional(),
+    tmpfs: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]*(?::[a-z0-9=,]+)?$/)).max(8).optional(),
     depends_on: z
       .union([
         z.array(composeNameSchema).max(16),
@@ -85,7 +85,7 @@ export const composeServiceSchema = z
       .strict()
       .optional(),
     user: z.string().regex(/^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$/).optional(),
-    working_dir: z.string().regex(/^\/[A-Za-z0-9._\/-]*$/).optional(),
+    working_dir: z.string().regex(/^\/[A-Za-z0-9._/-]*$/).optional(),
     shm_size: z.string().regex(/^[0-9]+[bkmg]?$/).optional(),
     init: z.boolean().optional(),
     stop_grace_period: durationSchema.optional(),

@@ -177,7 +177,7 @@ export const manifestSchema = z
       .strict(),
     health: z
       .object({
-        path: z.string().regex(/^\/[A-Za-z0-9._~\/?=&%+-]*$/, 'must be an absolute URL path such as "/" or "/api/health"'),
+        path: z.string().regex(/^\/[A-Za-z0-9._~/?=&%+-]*$/, 'must be an absolute URL path such as "/" or "/api/health"'),
       })
       .strict(),
     resources: z

@@ -14,7 +14,6 @@ import {
   parsePublishedPort,
   parseVolumeEntry,
   toKebab,
-  type OriginalApp,
 } from './original-format';
 
 /** One converted app: our manifest (as authored and as validated), a drawn icon, and the findings. */

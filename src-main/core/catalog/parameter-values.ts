@@ -80,6 +80,7 @@ export function resolveParameters(
  * lone surrogates (YAML 1.1 parsers such as PyYAML reject them as non-printable); NEL, LS, PS and BOM, which
  * libyaml-derived parsers (compose's Go YAML, PyYAML) read as line breaks or stream marks even inside quotes.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses
 const UNPORTABLE = /[\u0000\u0080-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function checkText(value: string): void {

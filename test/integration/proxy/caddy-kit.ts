@@ -84,7 +84,7 @@ export async function startCaddy(makeInitial: (admin: string) => string): Promis
     }, 30_000);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   return { dir, caddyfile, admin, exec: new LocalCommandExecutor(env), process: child, stop };
 }
