@@ -28,7 +28,7 @@ import {
 } from './lxc-config';
 import { startTask, stopGuest } from './lxc-status-routes';
 import { snapshotConfig } from './snapshot-routes';
-import { printDiskSize, printProps } from './prop-string';
+import { printDiskSize, printPropertyString as printProps } from '../schema/property-string';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 import { assertSpace } from './storage-routes';
 
