@@ -25,6 +25,11 @@ export interface EmulatorOptions {
   /** pve-manager version reported by GET /version; decides the 401 texts (default 8.4.17 / 9.1.1) */
   pveVersion?: string;
   ticketLifetimeSeconds?: number;
+  /**
+   * How long a config lock_config waits for a held lock before `can't lock file ... - got timeout` (ms).
+   * PVE: 10000 (the default); tests of lock timeouts set it short.
+   */
+  lockTimeoutMs?: number;
   /** delay of 401 answers (PVE: 3000; default 0) */
   authFailureDelayMs?: number;
   password?: string;
@@ -124,7 +129,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   } else {
     state = createClusterState({ nodes, clusterName, schemaVersion, pveVersion });
     state.setSslFingerprint(certificate.fingerprint);
-    registerClusterRoutes(routes, { state, backend: opts.backend, faults });
+    registerClusterRoutes(routes, { state, backend: opts.backend, faults, lockTimeoutMs: opts.lockTimeoutMs });
   }
   if (!routes.has('GET', '/version')) {
     const [maj, min] = pveVersion.split('.');

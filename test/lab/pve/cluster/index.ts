@@ -15,7 +15,10 @@ export { createClusterState } from './cluster-state';
 export type { ClusterState, ClusterFaults, ClusterStateOptions, Container, NodeState } from './cluster-state';
 export { seedTemplate, findAppliance } from './aplinfo';
 
-export function registerClusterRoutes(routes: RouteTable, deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults }): void {
+export function registerClusterRoutes(
+  routes: RouteTable,
+  deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults; lockTimeoutMs?: number },
+): void {
   registerNodeRoutes(routes, deps);
   registerStorageRoutes(routes, deps);
   registerAplinfoRoutes(routes, deps);

@@ -12,8 +12,9 @@ import {
   configDigest,
   getContainer,
   getStorage,
-  lockFileError,
 } from './cluster-state';
+import { lockConfigBeforeFork, lockConfigInWorker } from './config-lock';
+import { systemdNestingWarning } from './systemd-warning';
 import { guestStats } from './guest-stats';
 import {
   CREATE_ONLY_PARAMS,
@@ -77,7 +78,7 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
       .map((subdir) => ({ subdir }));
   });
 
-  onNode('POST', '/nodes/{node}/lxc', (ctx, n) => {
+  onNode('POST', '/nodes/{node}/lxc', async (ctx, n) => {
     const p = ctx.params;
     const vmid = vmidOf(ctx);
     const existing = state.containers.get(vmid);
@@ -104,8 +105,11 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     if (!rootStorage.content.includes('rootdir')) {
       throw paramError({ storage: `storage '${alloc.storage}' does not support container directories` });
     }
-    // create_and_lock_config fails with the create prefix (`unable to create CT 100 - can't lock file ...`)
-    if (faults.isGuestLockHeld(vmid)) throw new PveHttpError(500, `unable to create CT ${vmid} - ${lockFileError(vmid).message}`);
+    // create_and_lock_config takes the flock before forking: after PVE's wait it fails with the create prefix
+    // (`unable to create CT 100 - can't lock file ... - got timeout`)
+    await lockConfigBeforeFork(deps, vmid, `unable to create CT ${vmid} - `);
+    const raced = state.containers.get(vmid);
+    if (raced) throw new PveHttpError(500, `CT ${vmid} already exists on node '${raced.node}'`);
 
     const config: GuestConfig = { arch: 'amd64' };
     applyOptions(config, p, new Set([...CREATE_ONLY_PARAMS, 'rootfs']), vmid, {});
@@ -123,11 +127,12 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
       identity: ctx.identity,
       // create_and_lock_config: from now on the config exists, holding only `lock: create`
       onStart: () => {
-        ct = { vmid, node: n.name, config: { lock: 'create' }, snapshots: new Map(), running: false };
+        ct = { vmid, node: n.name, config: { lock: 'create' }, snapshots: new Map(), running: false, ostemplate };
         state.containers.set(vmid, ct);
       },
       run: async (log) => {
-        if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+        // the worker runs under lock_config too
+        await lockConfigInWorker(deps, vmid, log);
         try {
           assertSpace(deps, n, alloc.storage, alloc.size);
           const volid = diskVolid(n, alloc.storage, rootStorage.type, vmid);
@@ -148,6 +153,8 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
             rootfs: printProps({ volume: volid, ...alloc.options, size: printDiskSize(alloc.size) }, ['volume'], 'volume'),
             lock: 'create',
           };
+          const warning = systemdNestingWarning(state, ct!);
+          if (warning) log.warn(warning);
           if (p['ssh-public-keys'] !== undefined || p.password !== undefined) log.line("Creating SSH host key 'ssh_host_ed25519_key' - this may take some time ...");
           await backend.createContainer(containerSpec(ct!));
         } catch (e) {
@@ -186,7 +193,8 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
       id: String(vmid),
       identity: ctx.identity,
       run: async (log) => {
-        if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
+        // destroy_vm: `lock_config($vmid, $code)` inside the worker
+        await lockConfigInWorker(deps, vmid, log);
         const cur = getContainer(state, n.name, vmid);
         checkLock(cur);
         if (cur.running) {
@@ -214,13 +222,15 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     return { ...ct.config, digest: configDigest(ct) };
   });
 
-  onNode('PUT', '/nodes/{node}/lxc/{vmid}/config', (ctx, n) => {
+  onNode('PUT', '/nodes/{node}/lxc/{vmid}/config', async (ctx, n) => {
     const p = ctx.params;
     const vmid = vmidOf(ctx);
     // pve-container API2/LXC/Config.pm update_vm: `die "no options specified"` before taking the lock
     if (Object.keys(p).every((k) => k === 'node' || k === 'vmid' || k === 'digest')) throw new PveHttpError(500, 'no options specified');
+    getContainer(state, n.name, vmid);
+    // update_vm calls lock_config in the API handler: the request waits PVE's 10 s, then answers 500
+    await lockConfigBeforeFork(deps, vmid);
     const ct = getContainer(state, n.name, vmid);
-    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
     // load_config, check_lock, then assert_if_modified (a locked CT says so whatever the digest)
     checkLock(ct);
     if (p.digest !== undefined && p.digest !== configDigest(ct)) {

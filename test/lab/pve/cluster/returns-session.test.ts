@@ -154,6 +154,8 @@ for (const version of ['8.4', '9.1'] as const) {
       expect(await task('POST', '/nodes/pve/lxc/100/status/reboot')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/shutdown', 'timeout=10')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
+      expect(await task('POST', '/nodes/pve/lxc/100/status/suspend')).toBe('OK');
+      expect(await task('POST', '/nodes/pve/lxc/100/status/resume')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/stop')).toBe('OK');
       expect(await task('DELETE', '/nodes/pve/lxc/100?purge=1&destroy-unreferenced-disks=1')).toBe('OK');
 

@@ -9,6 +9,8 @@ export interface ClusterDeps {
   state: ClusterState;
   backend: LabBackend;
   faults: ClusterFaults;
+  /** lock_config timeout in ms (PVE: 10000; see config-lock.ts) */
+  lockTimeoutMs?: number;
 }
 
 /** The handler shape used inside this folder: gets the resolved node (when the path has one). */
