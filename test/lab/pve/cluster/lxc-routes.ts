@@ -30,7 +30,8 @@ import {
 import { startTask, stopGuest } from './lxc-status-routes';
 import { snapshotConfig } from './snapshot-routes';
 import { printDiskSize, printPropertyString as printProps } from '../schema/property-string';
-import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
+import { type ClusterDeps, checkPerm, hasPerm, nodeScoped, vmidOf } from './route-kit';
+import { permissionError } from '../access/access-state';
 import { assertSpace } from './storage-routes';
 
 const paramError = (errors: Record<string, string>) => new PveHttpError(400, 'Parameter verification failed.', errors);
@@ -64,12 +65,22 @@ function freeGuestDisks(n: NodeState, vmid: number, log?: (l: string) => void): 
   }
 }
 
+/** pve-container check_ct_modify_config_perm: the privilege an option needs on /vms/<vmid>. */
+export function configPrivilege(option: string): string {
+  if (option === 'cores' || option === 'cpuunits' || option === 'cpulimit') return 'VM.Config.CPU';
+  if (option === 'rootfs' || /^mp\d+$/.test(option)) return 'VM.Config.Disk';
+  if (option === 'memory' || option === 'swap') return 'VM.Config.Memory';
+  if (/^net\d+$/.test(option) || option === 'nameserver' || option === 'searchdomain' || option === 'hostname') return 'VM.Config.Network';
+  return 'VM.Config.Options';
+}
+
 export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
   const { state, faults, backend } = deps;
   const onNode = nodeScoped(routes, deps);
 
-  onNode('GET', '/nodes/{node}/lxc', (_ctx, n) =>
-    [...state.containers.values()].filter((ct) => ct.node === n.name).sort((a, b) => a.vmid - b.vmid).map((ct) => guestStats(state, ct)),
+  // "Only list CTs where you have VM.Audit permission on /vms/<vmid>."
+  onNode('GET', '/nodes/{node}/lxc', (ctx, n) =>
+    [...state.containers.values()].filter((ct) => ct.node === n.name && hasPerm(deps, ctx, `/vms/${ct.vmid}`, 'VM.Audit')).sort((a, b) => a.vmid - b.vmid).map((ct) => guestStats(state, ct)),
   );
 
   onNode('GET', '/nodes/{node}/lxc/{vmid}', (ctx, n) => {
@@ -86,6 +97,13 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     if (p['ssh-public-keys'] !== undefined) validateSshKeys(String(p['ssh-public-keys']));
     // the lab has no pools; PVE's check_pool_exist raises a permission exception
     if (p.pool !== undefined) throw new PveHttpError(403, `Permission check failed (pool '${p.pool}' does not exist)`);
+    // create_vm: VM.Allocate on /vms/<vmid> (or the pool) else a bare "Permission check failed", then
+    // check_ct_modify_config_perm for every config option, then the template and the disk storages
+    if (!hasPerm(deps, ctx, `/vms/${vmid}`, 'VM.Allocate')) throw permissionError();
+    for (const k of Object.keys(p)) {
+      if (CREATE_ONLY_PARAMS.has(k) || k === 'unprivileged') continue;
+      checkPerm(deps, ctx, `/vms/${vmid}`, [configPrivilege(k)]);
+    }
     // PVE 9 creates unprivileged containers unless told otherwise (8.x: privileged by default)
     const unprivileged = p.unprivileged === undefined ? state.version === '9.1' : p.unprivileged === 1;
     if (p.features !== undefined) checkFeaturePerm(ctx.identity, unprivileged, String(p.features), undefined);
@@ -100,7 +118,10 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
     // 8.4 resolves the archive path before forking; 9.x only inside the worker (after allocating the disk)
     if (!tmpl && state.version === '8.4') throw new PveHttpError(500, missingTemplate);
 
+    // PVE::Storage::check_volume_access for a template: read access to its storage is enough
+    if (tmplStorage !== undefined) checkPerm(deps, ctx, `/storage/${tmplStorage}`, ['Datastore.AllocateSpace', 'Datastore.Audit'], true);
     const alloc = parseRootfsAlloc(p.rootfs === undefined ? undefined : String(p.rootfs), String(p.storage ?? 'local'));
+    checkPerm(deps, ctx, `/storage/${alloc.storage}`, ['Datastore.AllocateSpace']);
     const rootStorage = getStorage(n, alloc.storage);
     if (!rootStorage.content.includes('rootdir')) {
       throw paramError({ storage: `storage '${alloc.storage}' does not support container directories` });

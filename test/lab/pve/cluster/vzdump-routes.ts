@@ -4,7 +4,7 @@
 import { lockConfigInWorker } from './config-lock';
 import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getStorage, hashUnit, rootfsBytes } from './cluster-state';
-import { type ClusterDeps, logDate, nodeScoped } from './route-kit';
+import { type ClusterDeps, checkPerm, logDate, nodeScoped } from './route-kit';
 import { startGuest, stopGuest } from './lxc-status-routes';
 import { assertSpace } from './storage-routes';
 
@@ -66,6 +66,8 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
       throw new PveHttpError(400, 'Parameter verification failed.', { vmid: 'property is missing' });
     }
     const storage = String(p.storage ?? 'local');
+    // "The user needs 'VM.Backup' permissions on any VM, and 'Datastore.AllocateSpace' on the backup storage"
+    checkPerm(deps, ctx, `/storage/${storage}`, ['Datastore.AllocateSpace']);
     const s = getStorage(n, storage);
     if (!s.content.includes('backup')) throw new PveHttpError(500, `storage '${storage}' does not support vzdump backups`);
     const requested = p.all === 1
@@ -73,6 +75,7 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
       : String(p.vmid ?? '').split(/[,;\s]+/).filter(Boolean).map(Number);
     const excluded = new Set(String(p.exclude ?? '').split(/[,;\s]+/).filter(Boolean).map(Number));
     const wanted = requested.filter((id) => !excluded.has(id)).sort((a, b) => a - b);
+    for (const id of wanted) checkPerm(deps, ctx, `/vms/${id}`, ['VM.Backup']);
     const local = wanted.filter((id) => state.containers.get(id)?.node !== undefined && state.containers.get(id)!.node === n.name);
     const missing = wanted.filter((id) => !state.containers.has(id));
     // every listed guest lives on another node: PVE answers the literal 'OK' without starting a task
