@@ -12,7 +12,7 @@ import { BUILTIN_ROLES } from './privileges';
 
 const enc = encodeURIComponent;
 type Tok = { id: string; secret: string };
-const form = (o: Record<string, string | number>) => new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)])).toString();
+const form = (o: Record<string, string | number>) => new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, String(v)])).toString();
 const sorted = (s: Iterable<string>) => [...s].sort();
 
 describe('permissions and API tokens', () => {
