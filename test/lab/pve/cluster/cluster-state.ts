@@ -239,10 +239,6 @@ export function checkLock(ct: Container): void {
   if (lock !== undefined) throw new PveHttpError(500, `CT is locked (${lock})`);
 }
 
-/** The flock PVE takes on /run/lock/lxc/pve-config-<vmid>.lock (10 s timeout). */
-export function lockFileError(vmid: number): PveHttpError {
-  return new PveHttpError(500, `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`);
-}
 
 // ---- storage accounting ---------------------------------------------------------------------------------
 

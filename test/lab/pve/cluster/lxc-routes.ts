@@ -75,7 +75,7 @@ export function configPrivilege(option: string): string {
 }
 
 export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
-  const { state, faults, backend } = deps;
+  const { state, backend } = deps;
   const onNode = nodeScoped(routes, deps);
 
   // "Only list CTs where you have VM.Audit permission on /vms/<vmid>."
