@@ -110,8 +110,13 @@ export function registerAccessRoutes(router: Router, access: AccessState): void 
   });
 
   on('GET', '/access/roles', () =>
-    Object.entries(BUILTIN_ROLES)
+    [...access.roleDefs]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([roleid, privs]) => ({ roleid, special: 1, privs: [...privs].sort().join(',') })),
+      .map(([roleid, privs]) => ({ roleid, special: BUILTIN_ROLES[roleid] ? 1 : 0, privs: [...privs].sort().join(',') })),
   );
+
+  on('POST', '/access/roles', ({ params }) => {
+    access.addRole(String(params.roleid), list(params.privs));
+    return null;
+  });
 }

@@ -9,8 +9,10 @@ const aclSchema = z.object({
   propagate: z.union([z.literal(0), z.literal(1)]).optional(),
 });
 
-/** `{userid, password?, acl?, tokens?: [{tokenid, privsep?, acl?}]}`; privsep defaults to 1 as in PVE. */
+/** `{roles?, userid, password?, acl?, tokens?: [{tokenid, privsep?, acl?}]}`; privsep defaults to 1 as in PVE. */
 export const accessSeedSchema = z.object({
+  /** custom roles to create first (skipped when a role of that name exists with the same privileges) */
+  roles: z.array(z.object({ roleid: z.string().regex(/^[A-Za-z0-9.\-_]+$/), privs: z.array(z.string()) })).default([]),
   userid: z.string().regex(/^[^\s:/]+@[A-Za-z][A-Za-z0-9.\-_]+$/),
   password: z.string().min(1).optional(),
   acl: z.array(aclSchema).default([]),
@@ -34,6 +36,10 @@ export type AccessSeed = z.input<typeof accessSeedSchema>;
  */
 export function seedAccess(access: AccessState, input: AccessSeed): { userid: string; tokens: { tokenId: string; tokenSecret: string }[] } {
   const seed = accessSeedSchema.parse(input);
+  for (const r of seed.roles) {
+    const have = access.roleDefs.get(r.roleid);
+    if (!have || [...have].sort().join(',') !== [...r.privs].sort().join(',')) access.addRole(r.roleid, r.privs);
+  }
   access.addUser(seed.userid, { password: seed.password });
   for (const a of seed.acl) access.setAcl(a.path, a.roles, [seed.userid], { propagate: a.propagate });
   const tokens = seed.tokens.map((t) => {

@@ -57,6 +57,19 @@ export class AccessState {
   readonly users = new Map<string, UserInfo>();
   /** path => authid (user or full token id) => role => propagate */
   readonly acl = new Map<string, AclNode>();
+  /** role => privileges: PVE's built-in roles plus custom ones (addRole) */
+  readonly roleDefs = new Map<string, ReadonlySet<string>>(Object.entries(BUILTIN_ROLES));
+
+  /**
+   * POST /access/roles: a custom role with exactly these privileges. Throws PVE's texts: 500
+   * `role '<id>' already exists`, `cannot modify special role '<id>'`, `invalid privilege '<priv>'`.
+   */
+  addRole(roleid: string, privs: string[]): void {
+    if (BUILTIN_ROLES[roleid]) throw new PveHttpError(500, `cannot modify special role '${roleid}'`);
+    if (this.roleDefs.has(roleid)) throw new PveHttpError(500, `role '${roleid}' already exists`);
+    for (const p of privs) if (!VALID_PRIVILEGES.has(p)) throw new PveHttpError(500, `invalid privilege '${p}'`);
+    this.roleDefs.set(roleid, new Set(privs));
+  }
 
   constructor(rootPassword: string) {
     this.users.set(ROOT, { enable: 1, expire: 0, password: rootPassword, tokens: new Map() });
@@ -120,7 +133,7 @@ export class AccessState {
   setAcl(path: string, roles: string[], who: string[], opts: { propagate?: 0 | 1; remove?: boolean } = {}): void {
     const p = normalizePath(path);
     if (!p || !ACL_PATH_RE.test(p)) throw new PveHttpError(500, `invalid ACL path '${path}'`);
-    for (const r of roles) if (!BUILTIN_ROLES[r]) throw new PveHttpError(500, `role '${r}' does not exist`);
+    for (const r of roles) if (!this.roleDefs.has(r)) throw new PveHttpError(500, `role '${r}' does not exist`);
     const node = this.acl.get(p) ?? new Map();
     for (const id of who) {
       const tok = splitTokenId(id);
@@ -159,7 +172,7 @@ export class AccessState {
   private privsOf(roles: Map<string, 0 | 1>): Map<string, 0 | 1> {
     const privs = new Map<string, 0 | 1>();
     for (const [r, prop] of roles) {
-      for (const p of BUILTIN_ROLES[r] ?? []) privs.set(p, (privs.get(p) || prop) as 0 | 1);
+      for (const p of this.roleDefs.get(r) ?? []) privs.set(p, (privs.get(p) || prop) as 0 | 1);
     }
     return privs;
   }

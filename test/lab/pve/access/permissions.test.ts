@@ -110,6 +110,21 @@ describe('permissions and API tokens', () => {
     const made = await call('POST', '/nodes/pve/lxc', vmUser, create);
     expect(made.status, made.text).toBe(200);
     expect(await emu.waitTask(made.json.data)).toBe('OK');
+    // config update: the schema's "any VM.Config.*" lets a VM.Config.Memory holder in, then each option is checked
+    seedAccess(emu.access, {
+      roles: [{ roleid: 'MemoryOnly', privs: ['VM.Config.Memory', 'VM.Audit'] }],
+      userid: 'mem@pve',
+      acl: [{ path: '/vms', roles: ['MemoryOnly'] }],
+      tokens: [{ tokenid: 'mm', privsep: 0 }],
+    });
+    const memOnly: Tok = { id: 'mem@pve!mm', secret: emu.access.token('mem@pve', 'mm').secret };
+    expect((await call('PUT', '/nodes/pve/lxc/100/config', memOnly, { memory: 1024 })).status).toBe(200);
+    expect(await denied('PUT', '/nodes/pve/lxc/100/config', memOnly, { memory: 512, hostname: 'x' })).toBe(
+      'Permission check failed (/vms/100, VM.Config.Network)',
+    );
+    expect(await denied('PUT', '/nodes/pve/lxc/100/config', memOnly, { delete: 'description' })).toBe(
+      'Permission check failed (/vms/100, VM.Config.Options)',
+    );
     // node network and template download need Sys.Modify / Datastore.AllocateTemplate
     expect(await denied('POST', '/nodes/pve/network', vmUser, { iface: 'vmbr1', type: 'bridge' })).toBe('Permission check failed (/nodes/pve, Sys.Modify)');
     expect(await denied('PUT', '/nodes/pve/network', vmUser)).toBe('Permission check failed (/nodes/pve, Sys.Modify)');

@@ -264,6 +264,10 @@ export function registerLxcRoutes(routes: RouteTable, deps: ClusterDeps): void {
       // sic: PVE's text has an unbalanced quote
       if (p[k] !== undefined) throw paramError({ delete: `you can't use '-${k}' and -delete ${k}' at the same time` });
     }
+    // check_ct_modify_config_perm: each changed or deleted option needs its own VM.Config.* privilege
+    for (const k of [...Object.keys(p).filter((k) => !UPDATE_CONTROL_PARAMS.has(k)), ...deletes]) {
+      checkPerm(deps, ctx, `/vms/${vmid}`, [configPrivilege(k)]);
+    }
     const unpriv = ct.config.unprivileged === 1;
     if (p.features !== undefined || deletes.includes('features')) {
       checkFeaturePerm(ctx.identity, unpriv, p.features === undefined ? undefined : String(p.features), ct.config.features as string | undefined);

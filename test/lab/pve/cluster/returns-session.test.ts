@@ -102,6 +102,7 @@ for (const version of ['8.4', '9.1'] as const) {
       await data('PUT', `/access/users/${enc('ops@pve')}/token/ci`, { ...csrf, body: 'comment=ci2' });
       await data('PUT', '/access/acl', { ...csrf, body: `path=${enc('/vms')}&roles=PVEVMUser&users=${enc('ops@pve')}&tokens=${enc('ops@pve!ci')}` });
       await data('GET', '/access/acl');
+      await data('POST', '/access/roles', { ...csrf, body: `roleid=PowerOnly&privs=${enc('VM.PowerMgmt,VM.Audit')}` });
       await data('GET', '/access/roles');
       await data('GET', '/access/permissions', { token: { id: 'ops@pve!ci', secret: made.value } });
       await data('DELETE', `/access/users/${enc('ops@pve')}/token/ci`, csrf);
