@@ -14,6 +14,10 @@ function tokenInfo(t: TokenInfo): Record<string, unknown> {
 const list = (v: unknown): string[] => (v === undefined ? [] : String(v).split(/[,;\s\0]+/).filter(Boolean));
 const bool01 = (v: unknown): 0 | 1 => (v === 1 || v === true || v === '1' ? 1 : 0);
 
+/**
+ * Registers the /access routes on `router`, acting on `access`. Errors are PVE's: 500 `no such user ('x@y')`,
+ * `no such token 'n' for user 'x@y'`, 400 `tokenid: Token already exists.`, 403 from access.check.
+ */
 export function registerAccessRoutes(router: Router, access: AccessState): void {
   const on = (method: RouteContext['method'], path: string, h: (ctx: RouteContext) => unknown) => router.on(method, path, h);
 
