@@ -141,6 +141,11 @@ describe('permissions and API tokens', () => {
     // a list filtered by VM.Audit: the auditor sees both CTs, a token without /vms ACLs none
     expect((await call('GET', '/nodes/pve/lxc', auditor)).json.data.map((c: { vmid: number }) => c.vmid)).toEqual([100, 101]);
     expect((await call('GET', '/nodes/pve/lxc', greedy)).json.data.map((c: { vmid: number }) => c.vmid)).toEqual([100, 101]);
+    // cluster/resources likewise: the default token sees everything, a token without ACLs only the node
+    const ids = async (t: Tok | true) => (await call('GET', '/cluster/resources', t)).json.data.map((r: { id: string }) => r.id).sort();
+    expect(await ids(true)).toEqual(['lxc/100', 'lxc/101', 'node/pve', 'storage/pve/local', 'storage/pve/local-lvm']);
+    const bare = seedAccess(emu.access, { userid: 'bare@pve', tokens: [{ tokenid: 'none' }] }).tokens[0]!;
+    expect(await ids({ id: bare.tokenId, secret: bare.tokenSecret })).toEqual(['node/pve']);
   });
 
   it('only Sys.Audit on /access shows someone else\'s permissions; own tokens need nothing', async () => {
