@@ -23,6 +23,8 @@ export interface LabOptions {
   port?: number;
   /** delay of 401 answers; PVE uses 3000 (npm run lab default), tests want 0 */
   authFailureDelayMs?: number;
+  /** lock_config timeout in ms (PVE and default: 10000) */
+  lockTimeoutMs?: number;
   logger?: (line: string) => void;
   /** start the node's OpenSSH server with `pct`/`pveam` (default true; needs /usr/sbin/sshd) */
   ssh?: boolean;
@@ -62,6 +64,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       pveVersion: opts.pveVersion,
       port: opts.port,
       authFailureDelayMs: opts.authFailureDelayMs ?? 0,
+      lockTimeoutMs: opts.lockTimeoutMs,
       logger: opts.logger,
     });
   } catch (e) {

@@ -66,6 +66,7 @@ export class FaultInjector {
   private httpErrors: HttpErrorFault[] = [];
   private workerFailures = 0;
   private locks = new Map<number, NodeJS.Timeout | true>();
+  private lockReleaseWaiters = new Map<number, Set<() => void>>();
   private offline = new Set<string>();
   private fullStorages = new Set<string>();
   private checksumFailures = new Set<string>();
@@ -151,7 +152,7 @@ export class FaultInjector {
     this.releaseGuestLock(vmid);
     if (ms === undefined) this.locks.set(vmid, true);
     else {
-      const t = setTimeout(() => this.locks.delete(vmid), ms);
+      const t = setTimeout(() => this.releaseGuestLock(vmid), ms);
       t.unref();
       this.locks.set(vmid, t);
     }
@@ -161,6 +162,9 @@ export class FaultInjector {
     const t = this.locks.get(vmid);
     if (t !== undefined && t !== true) clearTimeout(t);
     this.locks.delete(vmid);
+    const waiters = this.lockReleaseWaiters.get(vmid);
+    this.lockReleaseWaiters.delete(vmid);
+    for (const w of waiters ?? []) w();
   }
 
   nodeOffline(node: string, on: boolean): void {
@@ -228,6 +232,27 @@ export class FaultInjector {
 
   isGuestLockHeld(vmid: number): boolean {
     return this.locks.has(vmid);
+  }
+
+  /**
+   * Waits (no polling) until the held guest lock of `vmid` is released, for at most `timeoutMs` ms.
+   * Resolves true when it is free (at once if it is not held), false when the deadline passed first.
+   */
+  waitGuestLockReleased(vmid: number, timeoutMs: number): Promise<boolean> {
+    if (!this.locks.has(vmid)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const set = this.lockReleaseWaiters.get(vmid) ?? new Set<() => void>();
+      this.lockReleaseWaiters.set(vmid, set);
+      const done = (free: boolean) => {
+        clearTimeout(timer);
+        set.delete(onRelease);
+        resolve(free);
+      };
+      const onRelease = () => done(true);
+      const timer = setTimeout(() => done(!this.locks.has(vmid)), Math.max(0, timeoutMs));
+      timer.unref();
+      set.add(onRelease);
+    });
   }
 
   isStorageFull(node: string, storage: string): boolean {

@@ -3,13 +3,14 @@
 import type { LabHostFacts } from '../../backend';
 import { nodePackageVersions } from './apt-routes';
 import type { Container } from './cluster-state';
-import { parseProps } from './prop-string';
+import { parseProps } from './lxc-config';
 import type { ClusterDeps } from './route-kit';
 
 /** Facts for `ct` as its node is configured now (read at create and at every start). */
 export function hostFacts(deps: ClusterDeps, ct: Container): LabHostFacts {
   const versions = nodePackageVersions(deps, ct.node);
-  const volume = parseProps(String(ct.config.rootfs ?? ''), 'volume').volume ?? '';
+  const rootfs = String(ct.config.rootfs ?? '');
+  const volume = rootfs ? (parseProps(rootfs, 'rootfs').volume ?? '') : '';
   const storage = volume.includes(':') ? volume.slice(0, volume.indexOf(':')) : '';
   const type = deps.state.nodes.get(ct.node)?.storages.get(storage)?.type ?? 'dir';
   return {

@@ -1,4 +1,5 @@
 // The stateful half of the PVE API emulator. The HTTP layer creates the state and registers these routes.
+import type { AccessState } from '../access/access-state';
 import type { RouteTable } from '../types';
 import type { ClusterFaults, ClusterState } from './cluster-state';
 import type { LabBackend } from '../../backend';
@@ -16,7 +17,10 @@ export { createClusterState } from './cluster-state';
 export type { ClusterState, ClusterFaults, ClusterStateOptions, Container, NodeState } from './cluster-state';
 export { seedTemplate, findAppliance } from './aplinfo';
 
-export function registerClusterRoutes(routes: RouteTable, deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults }): void {
+export function registerClusterRoutes(
+  routes: RouteTable,
+  deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults; lockTimeoutMs?: number; access?: AccessState },
+): void {
   deps.faults.host.bindCluster(deps.state);
   registerNodeRoutes(routes, deps);
   registerStorageRoutes(routes, deps);
