@@ -50,6 +50,8 @@ export const lxcCreateSpecSchema = z.object({
 export type LxcCreateSpec = z.infer<typeof lxcCreateSpecSchema>;
 
 export type { LxcOpOptions } from './lxc-power';
+// the power operations, so callers find every container operation here
+export { rebootContainer, shutdownContainer, startContainer, stopContainer } from './lxc-power';
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);

@@ -121,3 +121,16 @@ export function guestRrd(client: PveClient, node: string, vmid: number, timefram
     { signal: opts.signal },
   );
 }
+
+/**
+ * A node's status, or `offline` when pveproxy cannot reach it (595/596, PVE_NODE_OFFLINE) instead of an error.
+ * Other failures throw.
+ */
+export async function readNodeHealth(client: PveClient, node: string, signal?: AbortSignal): Promise<{ status: 'online'; detail: NodeStatus } | { status: 'offline'; reason: string }> {
+  try {
+    return { status: 'online', detail: await nodeStatus(client, node, signal) };
+  } catch (e) {
+    if (e instanceof ProximityError && e.code === 'PVE_NODE_OFFLINE') return { status: 'offline', reason: e.message };
+    throw e;
+  }
+}

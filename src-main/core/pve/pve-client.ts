@@ -81,6 +81,7 @@ export class PveClient {
   /** requests sent (including logins); ClusterState and the bench read it */
   requestCount = 0;
   private readonly agent: Agent;
+  private closing?: Promise<void>;
   private readonly fetch: FetchLike;
   private readonly urlHost: string;
   private readonly timeoutMs: number;
@@ -143,9 +144,10 @@ export class PveClient {
     return (await this.call(fn, { ...opts, schema })).data;
   }
 
-  /** Closes the pinned connection pool; calls after this fail. */
+  /** Closes the pinned connection pool; calls after this fail. Idempotent. */
   close(): Promise<void> {
-    return this.agent.close();
+    this.closing ??= this.agent.close();
+    return this.closing;
   }
 
   private async callOnce(fn: (api: Proxmox.Api) => Promise<unknown>, opts: PveCallOptions<unknown>, noAuth: boolean): Promise<PveAnswer> {
