@@ -102,7 +102,8 @@ export function pollIntervalMs(ageMs: number, minMs = 100, maxMs = 1000): number
 /**
  * Waits until the task stopped and returns its outcome; streams new log lines to `onLog` as they appear.
  * Throws PVE_TASK_FAILED (details: TaskFailureDetails, message with the last log lines) when it ended with an
- * error, PVE_LOCKED when that error is the config lock's `got timeout` (the worker did nothing), PVE_TIMEOUT
+ * error, PVE_LOCKED when that error is the config lock's `got timeout` (the worker did nothing), PVE_NOT_FOUND
+ * when it says something "does not exist" (as bpg maps such 500s), PVE_TIMEOUT
  * past `timeoutMs`, CANCELLED when `signal` aborts, and any error of the status/log requests.
  */
 export async function waitForTask(client: PveClient, upidText: string, opts: WaitForTaskOptions = {}): Promise<TaskOutcome> {
@@ -169,6 +170,9 @@ export async function waitForTask(client: PveClient, upidText: string, opts: Wai
 function taskError(u: Upid, exitstatus: string, tail: string[]): ProximityError {
   const details: TaskFailureDetails = { upid: u.upid, node: u.node, type: u.type, id: u.id, exitstatus, lastLines: [...tail] };
   const log = tail.length ? `\nLast log lines:\n${tail.slice(-10).join('\n')}` : '';
+  if (/does not exist/.test(exitstatus)) {
+    return new ProximityError('PVE_NOT_FOUND', `Task ${u.type} ${u.id} on ${u.node}: ${exitstatus}`, { details });
+  }
   if (isLockTimeoutText(exitstatus)) {
     return new ProximityError('PVE_LOCKED', `Task ${u.type} ${u.id} on ${u.node} could not take the guest's lock: ${exitstatus}. Another operation holds it.${log}`, { details });
   }
@@ -181,8 +185,8 @@ export interface RunTaskOptions extends WaitForTaskOptions {
   /** dispatch retries (default DEFAULT_RETRY: 6 attempts from 300 ms, equal jitter) */
   retry?: Partial<RetryPolicy>;
   /**
-   * An error of the dispatch that means the work is already done ("already running" on start, "does not exist"
-   * on delete): the operation succeeds without a task.
+   * An error that means the work is already done ("already running" on start, "does not exist" on delete): the
+   * operation succeeds. Checked for the dispatch's error and for the task's (a worker that found it gone).
    */
   alreadyDone?: (e: unknown) => boolean;
   /**
@@ -219,6 +223,8 @@ export async function runTask(client: PveClient, dispatch: () => Promise<string>
     try {
       return { alreadyDone: false, outcome: await waitForTask(client, upid, opts) };
     } catch (e) {
+      // e.g. a snapshot delete whose worker found the snapshot gone
+      if (opts.alreadyDone?.(e)) return { alreadyDone: true };
       const lockedTask = e instanceof ProximityError && e.code === 'PVE_LOCKED' && (e.details as TaskFailureDetails | undefined)?.upid === upid;
       if (!lockedTask || !opts.redispatchOnLockedTask || attempt >= policy.attempts) throw e;
       await backoff(e, attempt);

@@ -68,6 +68,7 @@ export function downloadProgressParser(onProgress: (p: DownloadProgress) => void
   let totalBytes: number | undefined;
   return (lines) => {
     for (const { t } of lines) {
+      if (/^TASK (OK|ERROR|WARNINGS)/.test(t)) continue;
       const len = /^Length: (\d+)/.exec(t);
       if (len) totalBytes = Number(len[1]);
       const pct = /\s(\d{1,3})%(\s|$)/.exec(t);
