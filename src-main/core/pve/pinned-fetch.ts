@@ -112,6 +112,58 @@ export function pinnedFetch(agent: Agent): FetchLike {
   };
 }
 
+/** One HTTP exchange as the PVE client needs it: status, reason phrase (PVE's error message) and body text. */
+export interface WireAnswer {
+  status: number;
+  reason: string;
+  body: string;
+}
+
+/**
+ * Sends one request over the pinned agent with undici's dispatcher API (no WHATWG streams: a 300 KB
+ * /cluster/resources answer costs a fraction of what fetch's body stream does) and returns status, reason
+ * phrase and body. Rejects with TLS_FINGERPRINT_MISMATCH from the pin, the signal's reason when aborted, or the
+ * socket's error.
+ */
+export function sendPinned(agent: Agent, url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<WireAnswer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let reason = '';
+    let onAbort: (() => void) | undefined;
+    const done = () => {
+      if (onAbort) init.signal?.removeEventListener('abort', onAbort);
+    };
+    agent.dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method: init.method as 'GET', headers: init.headers, body: init.body },
+      {
+        onConnect(abort) {
+          if (init.signal?.aborted) return abort(init.signal.reason);
+          onAbort = () => abort(init.signal!.reason);
+          init.signal?.addEventListener('abort', onAbort, { once: true });
+        },
+        onHeaders(statusCode, _headers, _resume, statusText) {
+          status = statusCode;
+          reason = statusText;
+          return true;
+        },
+        onData(chunk) {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          done();
+          resolve({ status, reason, body: Buffer.concat(chunks).toString('utf8') });
+        },
+        onError(err) {
+          done();
+          reject(findProximityError(err) ?? err);
+        },
+      },
+    );
+  });
+}
+
 /** Walks an error's `cause` chain for a ProximityError (proxmox-api and undici both wrap errors). */
 export function findProximityError(e: unknown): ProximityError | undefined {
   for (let cur: any = e, depth = 0; cur && depth < 8; cur = cur.cause, depth++) {

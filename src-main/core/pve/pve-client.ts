@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import { ProximityError } from '../errors';
 import { AuthSession, pveAuthSchema, ticketAnswerSchema, type PveAuth } from './pve-auth';
 import { answerDetails, isTransientReadError, pveErrorFromAnswer, pveNetworkError, type PveAnswer } from './pve-errors';
-import { createPinnedAgent, normalizeFingerprint, pinnedFetch, type FetchLike } from './pinned-fetch';
+import { createPinnedAgent, normalizeFingerprint, sendPinned } from './pinned-fetch';
 import { cancelledError, withRetry, type RetryPolicy } from './retry';
 
 export type { PveAuth } from './pve-auth';
@@ -82,7 +82,6 @@ export class PveClient {
   requestCount = 0;
   private readonly agent: Agent;
   private closing?: Promise<void>;
-  private readonly fetch: FetchLike;
   private readonly urlHost: string;
   private readonly timeoutMs: number;
   private readonly readRetry: Partial<RetryPolicy>;
@@ -102,7 +101,6 @@ export class PveClient {
     this.readRetry = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000, ...opts.readRetry };
     this.onAnswer = opts.onAnswer;
     this.agent = createPinnedAgent({ fingerprint: this.fingerprint });
-    this.fetch = pinnedFetch(this.agent);
     this.auth = new AuthSession({ auth: auth.data, renewAfterMs: opts.renewTicketAfterMs }, async (username, password) => {
       const r = await this.call((api) => api.access.ticket.$post({ username, password }), { schema: ticketAnswerSchema, retry: false, noAuth: true } as PveCallOptions<z.infer<typeof ticketAnswerSchema>>);
       return r.data;
@@ -219,10 +217,10 @@ export class PveClient {
     let text: string;
     this.requestCount++;
     try {
-      const res = await this.fetch(u.href, { method, headers, body: init.body as string | undefined, signal });
+      const res = await sendPinned(this.agent, u, { method, headers, body: init.body as string | undefined, signal });
       status = res.status;
-      reason = res.statusText;
-      text = await res.text();
+      reason = res.reason;
+      text = res.body;
     } catch (e) {
       if (ctx.signal?.aborted) fail(cancelledError(ctx.signal));
       if (init.signal?.aborted) {
