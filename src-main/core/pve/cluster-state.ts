@@ -132,23 +132,38 @@ function storageOf(r: ClusterResource): StorageSnapshot {
   return { key: `${node}/${storage}`, node, storage, status: r.status ?? 'unknown', plugintype: r.plugintype, content: r.content ? r.content.split(',') : [], shared: r.shared === 1, used: r.disk ?? 0, total: r.maxdisk ?? 0 };
 }
 
-const nodeSig = (n: NodeSnapshot) => `${n.status}|${n.maxcpu}|${n.maxmem}|${n.maxdisk}|${Math.round(n.cpu * 100)}|${pct(n.mem, n.maxmem)}|${pct(n.disk, n.maxdisk)}`;
-const guestSig = (g: GuestSnapshot) =>
-  `${g.node}|${g.name}|${g.status}|${g.lock ?? ''}|${g.template}|${g.tags.join(';')}|${g.maxcpu}|${g.maxmem}|${g.maxdisk}|${Math.round(g.cpu * 100)}|${pct(g.mem, g.maxmem)}|${pct(g.disk, g.maxdisk)}|${g.uptime > 0}`;
-const storageSig = (s: StorageSnapshot) => `${s.status}|${s.content.join(',')}|${s.shared}|${s.total}|${pct(s.used, s.total)}`;
+const sameLoad = (a: number, b: number) => Math.round(a * 100) === Math.round(b * 100);
+const sameShare = (a: number, ofA: number, b: number, ofB: number) => pct(a, ofA) === pct(b, ofB);
 
-/** A keyed table that remembers each entry's signature and reports upserts/removals against the previous tick. */
+const sameNode = (a: NodeSnapshot, b: NodeSnapshot) =>
+  a.status === b.status && a.maxcpu === b.maxcpu && a.maxmem === b.maxmem && a.maxdisk === b.maxdisk &&
+  sameLoad(a.cpu, b.cpu) && sameShare(a.mem, a.maxmem, b.mem, b.maxmem) && sameShare(a.disk, a.maxdisk, b.disk, b.maxdisk);
+
+const sameGuest = (a: GuestSnapshot, b: GuestSnapshot) =>
+  a.node === b.node && a.name === b.name && a.status === b.status && a.lock === b.lock && a.template === b.template &&
+  a.tags.length === b.tags.length && a.tags.every((t, i) => t === b.tags[i]) &&
+  a.maxcpu === b.maxcpu && a.maxmem === b.maxmem && a.maxdisk === b.maxdisk && sameLoad(a.cpu, b.cpu) &&
+  sameShare(a.mem, a.maxmem, b.mem, b.maxmem) && sameShare(a.disk, a.maxdisk, b.disk, b.maxdisk) && a.uptime > 0 === b.uptime > 0;
+
+const sameStorage = (a: StorageSnapshot, b: StorageSnapshot) =>
+  a.status === b.status && a.shared === b.shared && a.total === b.total && a.content.join(',') === b.content.join(',') &&
+  sameShare(a.used, a.total, b.used, b.total);
+
+/**
+ * A keyed table that reports upserts/removals against the previous tick. Two rows are "the same" when they
+ * agree on what an operator would notice (`same`), so sub-percent jitter publishes nothing; the stored row is
+ * always the latest.
+ */
 class Table<K, V> {
-  readonly rows = new Map<K, { value: V; sig: string }>();
-  constructor(private readonly sig: (v: V) => string) {}
+  readonly rows = new Map<K, V>();
+  constructor(private readonly same: (a: V, b: V) => boolean) {}
   update(next: Map<K, V>): { upserted: V[]; removed: K[] } {
     const upserted: V[] = [];
     const removed: K[] = [];
     for (const [k, v] of next) {
-      const s = this.sig(v);
       const prev = this.rows.get(k);
-      if (!prev || prev.sig !== s) upserted.push(v);
-      this.rows.set(k, { value: v, sig: s });
+      if (!prev || !this.same(prev, v)) upserted.push(v);
+      this.rows.set(k, v);
     }
     for (const k of this.rows.keys()) {
       if (!next.has(k)) {
@@ -159,15 +174,15 @@ class Table<K, V> {
     return { upserted, removed };
   }
   values(): V[] {
-    return [...this.rows.values()].map((r) => r.value);
+    return [...this.rows.values()];
   }
 }
 
 /** The live state of one connection. Call `start()`, then `setActive(true)` while a window shows it. */
 export class ClusterState {
-  private readonly nodeTable = new Table<string, NodeSnapshot>(nodeSig);
-  private readonly guestTable = new Table<number, GuestSnapshot>(guestSig);
-  private readonly storageTable = new Table<string, StorageSnapshot>(storageSig);
+  private readonly nodeTable = new Table<string, NodeSnapshot>(sameNode);
+  private readonly guestTable = new Table<number, GuestSnapshot>(sameGuest);
+  private readonly storageTable = new Table<string, StorageSnapshot>(sameStorage);
   private healthNow: ClusterHealth = { status: 'ok' };
   private running = false;
   private active = false;
@@ -247,7 +262,7 @@ export class ClusterState {
   }
 
   guest(vmid: number): GuestSnapshot | undefined {
-    return this.guestTable.rows.get(vmid)?.value;
+    return this.guestTable.rows.get(vmid);
   }
 
   storage(): StorageSnapshot[] {
