@@ -101,8 +101,9 @@ export class PveClient {
     this.readRetry = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000, ...opts.readRetry };
     this.onAnswer = opts.onAnswer;
     this.agent = createPinnedAgent({ fingerprint: this.fingerprint });
+    // login and renewal go through the same request layer, without auth headers
     this.auth = new AuthSession({ auth: auth.data, renewAfterMs: opts.renewTicketAfterMs }, async (username, password) => {
-      const r = await this.call((api) => api.access.ticket.$post({ username, password }), { schema: ticketAnswerSchema, retry: false, noAuth: true } as PveCallOptions<z.infer<typeof ticketAnswerSchema>>);
+      const r = await this.request((api) => api.access.ticket.$post({ username, password }), { schema: ticketAnswerSchema, retry: false }, true);
       return r.data;
     });
   }
@@ -114,8 +115,11 @@ export class PveClient {
    * reason, errors?}), PVE_UNREACHABLE / TLS_FINGERPRINT_MISMATCH (no answer), PVE_TIMEOUT, CANCELLED.
    * The `fn` must make exactly one proxy call.
    */
-  async call<T = unknown>(fn: (api: Proxmox.Api) => Promise<unknown>, opts: PveCallOptions<T> = {}): Promise<PveResult<T>> {
-    const noAuth = (opts as { noAuth?: boolean }).noAuth === true;
+  call<T = unknown>(fn: (api: Proxmox.Api) => Promise<unknown>, opts: PveCallOptions<T> = {}): Promise<PveResult<T>> {
+    return this.request(fn, opts, false);
+  }
+
+  private async request<T>(fn: (api: Proxmox.Api) => Promise<unknown>, opts: PveCallOptions<T>, noAuth: boolean): Promise<PveResult<T>> {
     const once = () => this.callOnce(fn, opts, noAuth);
     const answer = await withRetry(once, (e) => isTransientReadError(e) && (opts.retry ?? answerMethod(e) === 'GET'), {
       policy: this.readRetry,
