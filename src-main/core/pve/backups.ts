@@ -13,8 +13,10 @@ import { VOLID_RE, waitForUnlock } from './lxc';
 /** pve-configid, at most 40 characters; `current` and `vzdump` are reserved by PVE. */
 export const SNAPSHOT_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_-]{1,39}$/;
 
+/** Options of a task-starting operation: retries, cancellation, deadline, task-log stream. */
 export type TaskOpOptions = Omit<RunTaskOptions, 'what' | 'alreadyDone' | 'redispatchOnLockedTask'>;
 
+/** One row of GET .../lxc/{vmid}/snapshot (`snaptime` in s since the epoch). */
 export const snapshotSchema = z.object({
   name: z.string(),
   description: z.string().optional(),
@@ -121,6 +123,7 @@ export async function backupContainer(client: PveClient, node: string, vmid: num
   return { outcome, ...(file && opts.storage ? { volid: `${opts.storage}:backup/${file}` } : {}) };
 }
 
+/** One backup archive of GET .../storage/{storage}/content?content=backup (`size` bytes, `ctime` s). */
 export const backupVolumeSchema = z.object({
   volid: z.string(),
   size: z.coerce.number().optional(),

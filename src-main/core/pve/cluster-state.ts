@@ -10,8 +10,10 @@ import { ProximityError } from '../errors';
 import { clusterResources, type ClusterResource } from './nodes';
 import type { PveClient } from './pve-client';
 
+/** A node as corosync sees it (`unknown`: no data yet). */
 export type NodeHealth = 'online' | 'offline' | 'unknown';
 
+/** A node's row of /cluster/resources. */
 export interface NodeSnapshot {
   node: string;
   status: NodeHealth;
@@ -28,6 +30,7 @@ export interface NodeSnapshot {
   uptime: number;
 }
 
+/** A guest's row of /cluster/resources (bytes, cpu 0..1 of `maxcpu`, uptime s). */
 export interface GuestSnapshot {
   vmid: number;
   type: 'lxc' | 'qemu';
@@ -48,6 +51,7 @@ export interface GuestSnapshot {
   uptime: number;
 }
 
+/** A storage's row of /cluster/resources, per node. */
 export interface StorageSnapshot {
   /** `<node>/<storage>` */
   key: string;
@@ -75,6 +79,7 @@ export interface ClusterHealth {
   error?: { code: string; message: string };
 }
 
+/** What ClusterState publishes: a delta of the cluster, or a change of the API's health. */
 export type ClusterStateChange = { kind: 'delta'; delta: ClusterDelta; atMs: number } | { kind: 'health'; health: ClusterHealth; atMs: number };
 
 /** Where a container could go: a node's free capacity. */
@@ -88,6 +93,7 @@ export interface NodePlacement {
   storages: { storage: string; content: string[]; shared: boolean; free: number; total: number }[];
 }
 
+/** Construction options of ClusterState. */
 export interface ClusterStateOptions {
   client: PveClient;
   /** receives each change (wired to the core event emitter by the caller) */

@@ -20,6 +20,7 @@ const PROP_STRING_RE = /^[A-Za-z0-9_-]+=[^\s,=]*(,[A-Za-z0-9_-]+=[^\s,=]*)*$/;
 /** Config keys as pve-container names them (`memory`, `net0`, `ssh-public-keys`, `mp3`). */
 const CONFIG_KEY_RE = /^[a-z][a-z0-9_-]*$/;
 
+/** What Proximity may set when creating a container; every value checked before it reaches PVE. */
 export const lxcCreateSpecSchema = z.object({
   ostemplate: z.string().max(255).regex(VOLID_RE, 'a template volume id such as local:vztmpl/<file>'),
   hostname: z.string().regex(DNS_NAME_RE, 'a DNS name').optional(),
@@ -129,6 +130,7 @@ export async function destroyContainer(client: PveClient, node: string, vmid: nu
   return !run.alreadyDone;
 }
 
+/** GET .../config: the fields decisions are taken on; the rest passes through. */
 export const lxcConfigSchema = z.looseObject({
   digest: z.string(),
   lock: z.string().optional(),
@@ -144,6 +146,7 @@ export function getContainerConfig(client: PveClient, node: string, vmid: number
   return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).config.$get(), lxcConfigSchema, { signal });
 }
 
+/** A config PUT: options to set and to delete, optionally against a digest. */
 export interface ConfigChange {
   /** options to set; values are strings, numbers or booleans (sent as 0/1) */
   set?: Record<string, string | number | boolean>;
@@ -177,6 +180,7 @@ export async function setContainerConfig(client: PveClient, node: string, vmid: 
   });
 }
 
+/** GET .../status/current (bytes, cpu 0..1, uptime s). */
 export const lxcStatusSchema = z.object({
   status: z.enum(['running', 'stopped']),
   vmid: z.coerce.number(),
@@ -197,6 +201,7 @@ export function containerStatus(client: PveClient, node: string, vmid: number, s
   return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).status.current.$get(), lxcStatusSchema, { signal });
 }
 
+/** One row of GET .../interfaces (`inet` is `a.b.c.d/len`). */
 export const lxcInterfaceSchema = z.object({
   name: z.string(),
   hwaddr: z.string().optional(),

@@ -12,6 +12,7 @@ export const IFACE_RE = /^[a-z][a-z0-9_]{1,20}([:.]\d+)?$/;
 const CIDR4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
+/** One row of GET /nodes/{node}/network. */
 export const networkInterfaceSchema = z.looseObject({
   iface: z.string(),
   type: z.string(),
@@ -38,6 +39,7 @@ export async function readPendingNetworkChanges(client: PveClient, node: string,
   return (await readNetwork(client, node, { signal })).pendingChanges;
 }
 
+/** A Linux bridge to create; every value checked against PVE's formats before it is sent. */
 export const bridgeSpecSchema = z.object({
   iface: z.string().regex(IFACE_RE, 'an interface name such as vmbr1 or proxlan (letters, digits, _; no -)'),
   /** IPv4 address of the node on the bridge, e.g. 10.10.0.1/24 */

@@ -7,12 +7,14 @@ import type { PveClient } from './pve-client';
 
 /** pve-node format: a DNS label. */
 export const NODE_NAME_RE = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+/** A node name as PVE accepts it. */
 export const nodeNameSchema = z.string().regex(NODE_NAME_RE, 'a Proxmox VE node name');
 /** pve-vmid: 100 ..= 999999999 */
 export const vmidSchema = z.coerce.number().int().min(100).max(999_999_999);
 
 const num = z.coerce.number();
 
+/** One row of GET /nodes (bytes, cpu 0..1, uptime s). */
 export const nodeListItemSchema = z.object({
   node: z.string(),
   status: z.enum(['online', 'offline', 'unknown']).catch('unknown'),
@@ -32,6 +34,7 @@ export function listNodes(client: PveClient, signal?: AbortSignal): Promise<Node
   return client.get((api) => api.nodes.$get(), z.array(nodeListItemSchema), { signal });
 }
 
+/** GET /nodes/{node}/status: the fields Proximity uses (bytes, cpu 0..1). */
 export const nodeStatusSchema = z.object({
   cpu: num,
   uptime: num.optional(),
@@ -50,6 +53,7 @@ export function nodeStatus(client: PveClient, node: string, signal?: AbortSignal
   return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).status.$get(), nodeStatusSchema, { signal });
 }
 
+/** One row of GET /cluster/resources (`id` is `lxc/100`, `node/pve`, `storage/pve/local`). */
 export const resourceSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -100,6 +104,7 @@ export async function nextVmid(client: PveClient, opts: { vmid?: number; signal?
   }
 }
 
+/** One RRD row: `time` plus numbers (some PVE versions print them as strings). */
 export const rrdRowSchema = z.record(z.string(), z.union([z.number(), z.string(), z.null()]).optional());
 export type RrdRow = z.infer<typeof rrdRowSchema>;
 export type RrdTimeframe = 'hour' | 'day' | 'week' | 'month' | 'year';

@@ -23,6 +23,7 @@ export function normalizeFingerprint(input: string): string {
   return out;
 }
 
+/** Options of createPinnedAgent. */
 export interface PinnedAgentOptions {
   /** expected SHA-256 fingerprint of the server's leaf certificate (any form normalizeFingerprint accepts) */
   fingerprint: string;
@@ -94,6 +95,7 @@ export function createPinnedAgent(opts: PinnedAgentOptions): Agent {
   });
 }
 
+/** The fetch signature pinnedFetch returns. */
 export type FetchLike = (input: RequestInfo, init?: RequestInit) => Promise<Response>;
 
 /**

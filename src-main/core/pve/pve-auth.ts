@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ProximityError } from '../errors';
 
+/** Credentials of a connection: an API token (preferred) or a user's password. */
 export type PveAuth = { tokenId: string; tokenSecret: string } | { username: string; password: string };
 
 /** `USER@REALM!TOKENID`, as `pveum user token add` prints it. */
@@ -14,6 +15,7 @@ export const TOKEN_SECRET_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 /** `user@realm` (pve-access-control's pve-userid, without the 64-char cap check). */
 export const USER_ID_RE = /^[^\s:/@]+@[A-Za-z][A-Za-z0-9.\-_]*$/;
 
+/** Validates PveAuth before anything is sent. */
 export const pveAuthSchema = z.union([
   z.object({ tokenId: z.string().regex(TOKEN_ID_RE, 'an API token id looks like user@realm!name'), tokenSecret: z.string().trim().toLowerCase().regex(TOKEN_SECRET_RE, 'an API token secret is a UUID') }),
   z.object({ username: z.string().max(64).regex(USER_ID_RE, 'a Proxmox VE user looks like root@pam'), password: z.string().min(1).max(4096) }),
@@ -22,12 +24,14 @@ export const pveAuthSchema = z.union([
 /** The two texts PVE answers (401 reason) for a ticket it no longer accepts; the second since pve-manager 8.4.17. */
 export const EXPIRED_TICKET_REASONS: readonly string[] = ['permission denied - invalid PVE ticket', 'invalid PVE ticket', 'Authentication failed!'];
 
+/** POST /access/ticket's answer. */
 export const ticketAnswerSchema = z.object({
   ticket: z.string().regex(/^PVE:[^:]+:[0-9A-F]{8}::\S+$/),
   CSRFPreventionToken: z.string().min(1),
   username: z.string(),
 });
 
+/** A ticket and its CSRF token, with when we got it. */
 export interface Ticket {
   ticket: string;
   csrf: string;
@@ -38,6 +42,7 @@ export interface Ticket {
 /** Logs in (or renews with the current ticket as password) and returns the answer's ticket. */
 export type LoginFn = (username: string, password: string) => Promise<z.infer<typeof ticketAnswerSchema>>;
 
+/** Construction options of AuthSession. */
 export interface AuthSessionOptions {
   auth: PveAuth;
   /** renew a ticket older than this (default 60 min: half its 2 h life, so a missed renewal still has time) */

@@ -26,6 +26,7 @@ const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 /** proxmox-api validates a token's shape; the real auth headers are set by our fetch, so it gets a placeholder */
 const PLACEHOLDER_TOKEN = { tokenID: 'proximity@pve!request-layer', tokenSecret: '00000000-0000-0000-0000-000000000000' };
 
+/** Construction options of PveClient. */
 export interface PveClientOptions {
   /** a DNS name, an IPv4 address or a bare IPv6 address (bracketed here when the URL is built) */
   host: string;
@@ -44,6 +45,7 @@ export interface PveClientOptions {
   onAnswer?: (answer: PveAnswer, wireMs: number) => void;
 }
 
+/** Options of one call. */
 export interface PveCallOptions<T> {
   /** zod schema for `data`; an answer that does not match throws PVE_API_ERROR */
   schema?: z.ZodType<T>;

@@ -4,6 +4,7 @@
 // lockstep, and every wait honours the caller's AbortSignal.
 import { ProximityError } from '../errors';
 
+/** How often and how long to retry. */
 export interface RetryPolicy {
   /** total tries including the first (default 6) */
   attempts: number;
@@ -13,6 +14,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** The dispatch retry default: 6 attempts, 300 ms doubling to at most 5 s (about 10 s in all). */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 300, maxDelayMs: 5000 };
 
 /** Delay before retry number `retry` (1-based): min(max, base * 2^(retry-1)) scaled into [50 %, 100 %]. */

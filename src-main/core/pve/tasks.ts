@@ -15,6 +15,7 @@ import { backoffDelayMs, cancelledError, delay, DEFAULT_RETRY, type RetryPolicy 
 /** `UPID:node:pid:pstart:starttime:type:id:user:` (pve-common Tools.pm upid_decode). */
 const UPID_RE = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
 
+/** The parts of a UPID. */
 export interface Upid {
   upid: string;
   node: string;
@@ -37,6 +38,7 @@ export function parseUpid(upid: unknown): Upid {
 /** What PVE's dump_logfile answers for an empty or missing log file. */
 const PLACEHOLDER_LINE_RE = /^(no content|unable to open file - .*)$/;
 
+/** A string that must be a UPID (the answer of every task-starting call). */
 export const upidSchema = z.string().regex(UPID_RE, 'a task id (UPID)');
 
 const taskStatusSchema = z.object({
@@ -45,12 +47,14 @@ const taskStatusSchema = z.object({
 });
 const taskLogSchema = z.array(z.object({ n: z.coerce.number().int(), t: z.string() }));
 
+/** One task log line as PVE numbers it. */
 export interface TaskLogLine {
   /** 1-based line number */
   n: number;
   t: string;
 }
 
+/** Options of waitForTask. */
 export interface WaitForTaskOptions {
   signal?: AbortSignal;
   /** give up after this many ms (default 30 min); throws PVE_TIMEOUT. The task keeps running on the node. */
@@ -179,6 +183,7 @@ function taskError(u: Upid, exitstatus: string, tail: string[]): ProximityError 
   return new ProximityError('PVE_TASK_FAILED', `Task ${u.type} ${u.id} on ${u.node} failed: ${exitstatus}${log}`, { details });
 }
 
+/** Options of runTask: waitForTask's, plus the dispatch rules. */
 export interface RunTaskOptions extends WaitForTaskOptions {
   /** what is being done, for messages ("start CT 100") */
   what: string;

@@ -13,6 +13,7 @@ export const TEMPLATE_FILE_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.tar\.(gz|xz|zst)$
 /** A PVE storage id (pve-storage-id). */
 export const STORAGE_ID_RE = /^[a-zA-Z][a-zA-Z0-9\-_.]*[a-zA-Z0-9]$/;
 
+/** One appliance of GET /nodes/{node}/aplinfo (a parsed aplinfo.dat record). */
 export const applianceSchema = z.looseObject({
   template: z.string(),
   package: z.string(),
@@ -54,6 +55,7 @@ export async function findCachedTemplate(client: PveClient, node: string, templa
   return undefined;
 }
 
+/** Progress of a template download, as read from its task log. */
 export interface DownloadProgress {
   /** 0..1 when the log has told the size and a percentage yet */
   fraction?: number;
