@@ -44,6 +44,11 @@ const LOCKED_RE = /^(CT|VM) is locked \(([^)]*)\)/;
 const NO_WORKER_RE = /got no worker upid/;
 const DOES_NOT_EXIST_RE = /does not exist/;
 const ALREADY_EXISTS_RE = /already exists/;
+/**
+ * 500s that state a fact a retry cannot change (pve-container's own texts): the guest's run state, protection,
+ * a stale digest, an empty update. Retrying them would only delay the error by the whole backoff.
+ */
+const DEFINITE_500_RE = /(already running|not running|container is running|protection mode enabled|detected modified configuration|no options specified)/;
 
 /** True when the text is PVE's config-lock failure (either form: at dispatch or as a task's exit status). */
 export function isLockTimeoutText(text: string): boolean {
@@ -108,7 +113,7 @@ export function answerDetails(e: unknown): PveErrorDetails | undefined {
 /**
  * bpg's IsTransientAPIError for the dispatch of an operation: a 5xx answer (the handler died before forking a
  * worker, so nothing ran), `got no worker upid`, or a lock `got timeout`. Not transient: not-found, "already
- * exists", and the 595-599 proxy statuses (the node is unreachable; a retry a second later will not help and a
+ * exists", 501, 500s stating a fact (running / not running, protection, stale digest), and the 595-599 proxy statuses (the node is unreachable; a retry a second later will not help and a
  * 597/598 may have reached the node).
  */
 export function isTransientDispatchError(e: unknown): boolean {
@@ -118,6 +123,8 @@ export function isTransientDispatchError(e: unknown): boolean {
   if (!d) return false;
   if (NO_WORKER_RE.test(d.reason)) return true;
   if (e.code === 'PVE_NOT_FOUND' || e.code === 'CONFLICT') return false;
+  // 501: the method does not exist on this PVE version; it will not appear on retry
+  if (d.status === 501 || DEFINITE_500_RE.test(d.reason)) return false;
   return d.status >= 500 && d.status < 595;
 }
 

@@ -264,6 +264,14 @@ describe('tasks and retries', () => {
     const bad = await errorOf(runTask(c, () => c.get((api) => api.nodes.$('pve').aplinfo.$post({ storage: 'local', template: 'nope.tar.xz' }), upidSchema), { what: 'download', retry: FAST }));
     expect(bad).toMatchObject({ code: 'PVE_API_ERROR', details: { status: 400, errors: { template: 'no such template' } } });
     expect(emu.requests.length - before).toBe(1);
+
+    // a 500 that states a fact is not retried either: destroying a running container without force
+    const { vmid } = await createContainer(c, 'pve', { ostemplate, rootfs: 'local-lvm:1', nets: ['name=eth0,bridge=vmbr0,ip=dhcp'], start: true });
+    const from = emu.requests.length;
+    const running = await errorOf(destroyContainer(c, 'pve', vmid, { retry: FAST }));
+    expect(running).toMatchObject({ code: 'PVE_API_ERROR', details: { status: 500, reason: `unable to destroy CT ${vmid} - container is running` } });
+    expect(emu.requests.slice(from).filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    expect(await destroyContainer(c, 'pve', vmid, { force: true, purge: true })).toBe(true);
   });
 
   it('honours cancellation and a deadline', async () => {
