@@ -141,6 +141,7 @@ describe('TLS trust on first use', () => {
     clients.push(c);
     expect(await listNodes(c)).toHaveLength(1);
     const port = first.port;
+    const firstPem = first.certificatePem;
     await c.close();
     await first.close();
 
@@ -157,6 +158,15 @@ describe('TLS trust on first use', () => {
     expect(e.message).toMatch(/re-pin/);
     // nothing reached the HTTP layer
     expect(second.requests.filter((r) => r.source === 'http')).toHaveLength(0);
+    // on first contact with the new certificate: a CA that did not issue it is said so; a failed read is reported
+    expect(await describeFirstContact(second.host, port, { readClusterCa: async () => firstPem })).toEqual({
+      fingerprint: second.fingerprint,
+      clusterCa: { fingerprint: pinned, signsLeaf: false },
+    });
+    expect(await describeFirstContact(second.host, port, { readClusterCa: async () => { throw new Error('ssh: connection refused'); } })).toEqual({
+      fingerprint: second.fingerprint,
+      clusterCaError: 'ssh: connection refused',
+    });
   });
 });
 
