@@ -104,6 +104,14 @@ describe('auth', () => {
     expect(String(logins[0].params.password)).toMatch(/^PVE:root@pam:/);
     expect(logins[0].status).toBe(200);
     expect(c.auth.logins).toBe(2);
+
+    // after a long sleep the old ticket cannot renew itself: the password logs in again
+    emu.faults.expireAllTickets();
+    now += 3 * 60 * 60_000;
+    const from = emu.requests.length;
+    await listNodes(c);
+    const sent = emu.requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status} ${r.path.endsWith('/ticket') && String(r.params.password).startsWith('PVE:') ? 'ticket' : ''}`.trim());
+    expect(sent).toEqual(['POST /api2/json/access/ticket 401 ticket', 'POST /api2/json/access/ticket 200', 'GET /api2/json/nodes 200']);
   });
 
   it.each([
