@@ -307,6 +307,41 @@ describe('tasks and retries', () => {
     expect((await waitForTask(c, upid)).exitstatus).toBe('OK');
   });
 
+  it('retries "no such task" right after the dispatch (not visible yet, as bpg does), but not past the grace', async () => {
+    // PVE's task index can lag the dispatch; the lab's is immediate, so its status route hides the task twice
+    const handlers = (emu.routes as unknown as { handlers: Map<string, RouteHandler> }).handlers;
+    const key = 'GET /nodes/{node}/tasks/{upid}/status';
+    const real = handlers.get(key)!;
+    let hidden = 2;
+    handlers.set(key, (ctx) => {
+      if (hidden-- > 0) throw new PveHttpError(400, 'Parameter verification failed.', { upid: 'no such task' });
+      return real(ctx);
+    });
+    try {
+      const upid = await c.get((api) => api.nodes.$('pve').aplinfo.$post({ storage: 'local', template: ALPINE }), upidSchema);
+      expect((await waitForTask(c, upid)).exitstatus).toBe('OK');
+      expect(hidden).toBeLessThan(0);
+      hidden = 1;
+      const e = await errorOf(waitForTask(c, upid, { unknownTaskGraceMs: 0 }));
+      expect(e).toMatchObject({ code: 'PVE_API_ERROR', details: { status: 400, errors: { upid: 'no such task' } } });
+    } finally {
+      handlers.set(key, real);
+    }
+  });
+
+  it('a task ending "WARNINGS: n" is a success that carries its WARN lines', async () => {
+    // a worker that warns as pve-container 9.1.5+ does for systemd 255 without nesting (the lab's own task runner)
+    const upid = emu.tasks.start({
+      node: 'pve', type: 'vzstart', id: '170', identity: emu.auth.rootIdentity(),
+      run: (log) => {
+        log.line('starting');
+        log.warn('Systemd 255 detected. You may need to enable nesting.');
+      },
+    });
+    const out = await waitForTask(c, upid);
+    expect(out).toMatchObject({ exitstatus: 'WARNINGS: 1', warnings: ['WARN: Systemd 255 detected. You may need to enable nesting.'] });
+  });
+
   it('destroying a container that does not exist is success; reading one is PVE_NOT_FOUND', async () => {
     expect(await destroyContainer(c, 'pve', 999)).toBe(false);
     const e = await errorOf(containerStatus(c, 'pve', 999));
