@@ -44,6 +44,20 @@ export const ERROR_CODES = [
   'NETWORK_CONFIG_INVALID',
   // Every address of the appliance LAN's static range is reserved.
   'NETWORK_ADDRESS_EXHAUSTED',
+  // Proxmox VE answered that the guest, volume, snapshot, task or other object does not exist (404, or 500 "... does not exist").
+  'PVE_NOT_FOUND',
+  // A Proxmox VE worker task ended with an error; details carry the task's upid, exit status and last log lines.
+  'PVE_TASK_FAILED',
+  // A guest's config lock was held by another operation (`can't lock file ... got timeout`, `CT is locked (...)`), retries exhausted.
+  'PVE_LOCKED',
+  // Proxmox VE refused the call for missing privileges (403 `Permission check failed (...)`).
+  'PVE_PERMISSION_DENIED',
+  // The API answered, but the node behind it could not be reached (pveproxy 595/596 pseudo statuses).
+  'PVE_NODE_OFFLINE',
+  // A Proxmox VE call or task did not finish within its deadline.
+  'PVE_TIMEOUT',
+  // The operator (or the app shutting down) cancelled the work.
+  'CANCELLED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
