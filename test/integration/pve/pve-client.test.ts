@@ -118,7 +118,8 @@ describe('auth', () => {
     ['8.4.16', 'permission denied - invalid PVE ticket'],
     ['8.4.17', 'Authentication failed!'],
   ])('pve-manager %s: after tickets expired (401 "%s") it logs in once and resends', async (pveVersion, reason) => {
-    const e = pveVersion === '8.4.17' ? emu : await lab({ pveVersion });
+    // a lab of its own: tickets of an earlier expireAllTickets() in the same second would still look fresh
+    const e = await lab({ pveVersion });
     const c = client(e, 'ticket');
     await listNodes(c);
     e.faults.expireAllTickets();
