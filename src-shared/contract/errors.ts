@@ -28,6 +28,14 @@ export const ERROR_CODES = [
   'BRIDGE_UNAVAILABLE',
   // The database was written by a newer Proximity (schema version above what this build knows); it is left untouched.
   'DB_SCHEMA_TOO_NEW',
+  // The node's SSH refused our login (key or password); details say which methods the server still offers.
+  'SSH_AUTH_FAILED',
+  // An SSH connect, handshake or remote command did not finish within its deadline.
+  'SSH_TIMEOUT',
+  // The node's SSH host key is not pinned yet; details carry its fingerprint for the operator to confirm.
+  'SSH_HOST_KEY_UNCONFIRMED',
+  // A remote command ran and exited non-zero (or by a signal); details carry argv, exit code and stderr.
+  'COMMAND_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

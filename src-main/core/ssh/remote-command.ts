@@ -1,0 +1,195 @@
+// One remote command on one session channel: exec, stdin, capped and streamed output, exit status, abort.
+import type { Client, ClientChannel } from 'ssh2';
+import { ProximityError } from '../errors';
+import { OutputCollector, type CollectedOutput, type LineListener } from './output-collector';
+
+export interface ExecOptions {
+  /** deadline for this command in ms, from the call (queueing + connecting + running); default: the client's */
+  timeoutMs?: number;
+  /** bytes of stdout + stderr kept (and streamed as lines); the rest is dropped and `truncated` set */
+  maxOutputBytes?: number;
+  /** receives each complete output line as it arrives (within the cap) */
+  onLine?: LineListener;
+  /** written to the command's stdin, then stdin is closed (it is always closed, so nothing waits on it) */
+  stdin?: string | Buffer;
+  /** aborts the command: waiting, connecting or running (the channel is signalled KILL and closed) */
+  signal?: AbortSignal;
+  /** default true: a non-zero exit or a signal throws `COMMAND_FAILED`; false resolves with the result */
+  check?: boolean;
+}
+
+/** How a remote command ended, with its output (kept up to the cap). */
+export interface CommandResult {
+  argv: string[];
+  /** null when the command was killed by a signal */
+  exitCode: number | null;
+  /** signal name without `SIG` (e.g. `KILL`), as sshd reports it; null on a normal exit */
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** the kept bytes exactly as sent (stdout/stderr above are their UTF-8 decoding) */
+  stdoutBytes: Buffer;
+  stderrBytes: Buffer;
+  truncated: boolean;
+  /** bytes of output received, kept or not */
+  outputBytes: number;
+  durationMs: number;
+}
+
+/** runOnChannel's rejection when its signal aborted; carries the output so far. */
+export class AbortedRun extends Error {
+  constructor(readonly abortReason: unknown, readonly partial: OutputTails) {
+    super('aborted');
+  }
+}
+
+/** The channel could not be opened because the connection had already gone: the command never started. */
+export class ConnectionGoneSignal extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the SSH connection was gone before the channel opened');
+  }
+}
+
+export interface OutputTails {
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
+
+const TAIL_CHARS = 4096;
+
+interface RunOptions extends ExecOptions {
+  nodeId: string;
+  maxOutputBytes: number;
+  signal: AbortSignal;
+  /** whether the connection this channel belongs to has closed */
+  connectionClosed: () => boolean;
+}
+
+/**
+ * Runs `command` (already built by buildShellCommand from `argv`) on a new session channel of `client`.
+ * Rejects with ConnectionGoneSignal (safe to retry), AbortedRun, or ProximityError `SSH_FAILED` /
+ * `COMMAND_FAILED` (see NodeSshClient.exec).
+ */
+export function runOnChannel(client: Client, command: string, argv: string[], o: RunOptions): Promise<CommandResult> {
+  return new Promise<CommandResult>((resolve, reject) => {
+    const started = performance.now();
+    const collector = new OutputCollector(o.maxOutputBytes, o.onLine);
+    let channel: ClientChannel | undefined;
+    let finished = false;
+    const finish = (settle: () => void) => {
+      if (finished) return;
+      finished = true;
+      o.signal.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = () =>
+      finish(() => {
+        if (channel) {
+          try {
+            channel.signal('KILL'); // OpenSSH >= 7.9 delivers it; older servers ignore it
+          } catch {
+            /* channel already closing */
+          }
+          channel.close();
+        }
+        reject(new AbortedRun(o.signal.reason, tails(collector.snapshot())));
+      });
+    if (o.signal.aborted) return onAbort();
+    o.signal.addEventListener('abort', onAbort, { once: true });
+
+    const onExec = (err: Error | undefined, ch: ClientChannel) => {
+      if (err) return finish(() => reject(execError(err, argv, o)));
+      if (finished) {
+        ch.close();
+        return;
+      }
+      channel = ch;
+      let exit: { code: number | null; signal: string | null } | undefined;
+      ch.on('exit', (code: number | null, signal?: string) => {
+        exit = { code: code ?? null, signal: signal ?? null };
+      });
+      ch.on('data', (d: Buffer) => collector.push('stdout', d));
+      ch.stderr.on('data', (d: Buffer) => collector.push('stderr', d));
+      ch.on('error', () => {
+        /* followed by close, which settles */
+      });
+      ch.on('close', () =>
+        finish(() => {
+          const out = collector.finish();
+          if (!exit) {
+            reject(new ProximityError('SSH_FAILED', `The SSH connection to node ${o.nodeId} was lost while \`${shortCommand(argv)}\` ran; it may or may not have completed.`, {
+              details: { nodeId: o.nodeId, argv, partial: tails(out) },
+            }));
+            return;
+          }
+          const result = toResult(argv, exit, out, performance.now() - started);
+          if (o.check !== false && (result.exitCode !== 0 || result.signal !== null)) reject(commandFailed(o.nodeId, result));
+          else resolve(result);
+        }),
+      );
+      if (o.stdin !== undefined) ch.end(o.stdin);
+      else ch.end();
+    };
+
+    try {
+      client.exec(command, onExec);
+    } catch (e) {
+      // ssh2 throws `Not connected` synchronously when the socket is no longer writable
+      finish(() => reject(new ConnectionGoneSignal(e)));
+    }
+  });
+}
+
+/** Maps a failed exec: before the channel opened on a dead connection = retryable; otherwise SSH_FAILED. */
+function execError(err: Error, argv: string[], o: RunOptions): Error {
+  // ssh2 reports a failed (or unanswered) `exec` request on an open channel as `Unable to exec`: the server may
+  // have started the command, so this is never retried.
+  const execRequestFailed = err.message === 'Unable to exec';
+  if (!execRequestFailed && o.connectionClosed()) return new ConnectionGoneSignal(err);
+  const msg = execRequestFailed
+    ? o.connectionClosed()
+      ? `The SSH connection to node ${o.nodeId} was lost while starting \`${shortCommand(argv)}\`; it may or may not have run.`
+      : `The node ${o.nodeId} refused to run \`${shortCommand(argv)}\` (sshd denied the exec request).`
+    : `Could not open an SSH channel to node ${o.nodeId}: ${err.message} (is sshd's MaxSessions below our channel limit?).`;
+  return new ProximityError('SSH_FAILED', msg, { details: { nodeId: o.nodeId, argv }, cause: err });
+}
+
+function toResult(argv: string[], exit: { code: number | null; signal: string | null }, out: CollectedOutput, durationMs: number): CommandResult {
+  return {
+    argv,
+    exitCode: exit.code,
+    signal: exit.signal,
+    stdout: out.stdout.toString('utf8'),
+    stderr: out.stderr.toString('utf8'),
+    stdoutBytes: out.stdout,
+    stderrBytes: out.stderr,
+    truncated: out.truncated,
+    outputBytes: out.totalBytes,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** `COMMAND_FAILED` for a result: the message ends with the last stderr line, details carry the tails. */
+export function commandFailed(nodeId: string, r: CommandResult): ProximityError {
+  const how = r.signal !== null ? `was killed by SIG${r.signal}` : `exited with code ${r.exitCode}`;
+  const last = lastLine(r.stderr) ?? lastLine(r.stdout);
+  return new ProximityError('COMMAND_FAILED', `\`${shortCommand(r.argv)}\` on node ${nodeId} ${how}${last ? `: ${last}` : '.'}`, {
+    details: { nodeId, argv: r.argv, exitCode: r.exitCode, signal: r.signal, stderr: r.stderr.slice(-TAIL_CHARS), stdout: r.stdout.slice(-TAIL_CHARS), truncated: r.truncated },
+  });
+}
+
+function tails(out: CollectedOutput): OutputTails {
+  return { stdout: out.stdout.toString('utf8').slice(-TAIL_CHARS), stderr: out.stderr.toString('utf8').slice(-TAIL_CHARS), truncated: out.truncated };
+}
+
+function lastLine(text: string): string | undefined {
+  const line = text.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  return line && (line.length > 300 ? `${line.slice(0, 299)}…` : line);
+}
+
+/** The argv as an operator reads it in a message (never for running: that is buildShellCommand's job). */
+export function shortCommand(argv: readonly string[], max = 160): string {
+  const s = argv.map((w) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
