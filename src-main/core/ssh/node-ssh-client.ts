@@ -196,6 +196,9 @@ export class NodeSshClient {
       const client = new Client();
       const live: Live = { client, closed: false };
       let hostKeyError: ProximityError | undefined;
+      // a first-contact key the operator confirmed; pinned once the handshake proves the server holds it
+      let confirmed: HostKeyOffer | undefined;
+      let pinWrite: Promise<void> = Promise.resolve();
       let ready = false;
       let settled = false;
       const fail = (err: unknown) => {
@@ -214,11 +217,20 @@ export class NodeSshClient {
         if (!ready) fail(Object.assign(new Error('the server closed the connection during the SSH handshake'), { level: 'protocol' }));
         else if (this.current?.live === live) this.current = null;
       });
+      client.once('handshake', () => {
+        if (confirmed) pinWrite = this.pin(confirmed);
+      });
       client.once('ready', () => {
-        ready = true;
-        settled = true;
-        this.connects++;
-        resolve(live);
+        pinWrite.then(
+          () => {
+            if (settled) return;
+            ready = true;
+            settled = true;
+            this.connects++;
+            resolve(live);
+          },
+          (e: unknown) => fail(new ProximityError('SSH_FAILED', `Pinning the host key of node ${this.nodeId} failed: ${String((e as Error)?.message ?? e)}`, { cause: e })),
+        );
       });
       const config: ConnectConfig = {
         host: t.host,
@@ -230,7 +242,10 @@ export class NodeSshClient {
         tryKeyboard: false,
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
           this.verifyHostKey(key).then(
-            () => verify(true),
+            (firstContact) => {
+              confirmed = firstContact;
+              verify(true);
+            },
             (e: unknown) => {
               hostKeyError = e instanceof ProximityError ? e : new ProximityError('SSH_FAILED', `Checking the host key of node ${this.nodeId} failed: ${String((e as Error)?.message ?? e)}`, { cause: e });
               verify(false);
@@ -249,16 +264,24 @@ export class NodeSshClient {
     });
   }
 
-  private async verifyHostKey(key: Buffer): Promise<void> {
+  /**
+   * Accepts the pinned key; refuses a different one (SSH_HOST_KEY_MISMATCH) or an unpinned one the operator did
+   * not confirm (SSH_HOST_KEY_UNCONFIRMED). Resolves with the offer when it is a confirmed first contact.
+   */
+  private async verifyHostKey(key: Buffer): Promise<HostKeyOffer | undefined> {
     const t = this.target;
     const offer: HostKeyOffer = { nodeId: t.nodeId, host: t.host, port: t.port, fingerprint: hostKeyFingerprint(key), algorithm: hostKeyAlgorithm(key) };
     const pinned = await this.o.pins.get(t.nodeId);
     if (pinned) {
-      if (pinned.fingerprint === offer.fingerprint) return;
+      if (pinned.fingerprint === offer.fingerprint) return undefined;
       throw hostKeyMismatchError(offer, pinned);
     }
     if (!this.o.confirmHostKey || !(await this.o.confirmHostKey({ ...offer }))) throw hostKeyUnconfirmedError(offer);
-    await this.o.pins.set(t.nodeId, { fingerprint: offer.fingerprint, algorithm: offer.algorithm, pinnedAt: this.o.now().toISOString() });
+    return offer;
+  }
+
+  private pin(offer: HostKeyOffer): Promise<void> {
+    return this.o.pins.set(offer.nodeId, { fingerprint: offer.fingerprint, algorithm: offer.algorithm, pinnedAt: this.o.now().toISOString() });
   }
 }
 
