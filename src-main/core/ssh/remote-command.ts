@@ -23,7 +23,7 @@ export interface CommandResult {
   argv: string[];
   /** null when the command was killed by a signal */
   exitCode: number | null;
-  /** signal name without `SIG` (e.g. `KILL`), as sshd reports it; null on a normal exit */
+  /** the signal that ended the command, as ssh2 reports sshd's exit-signal (e.g. `SIGKILL`); null on a normal exit */
   signal: string | null;
   stdout: string;
   stderr: string;
@@ -86,11 +86,7 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
     const onAbort = () =>
       finish(() => {
         if (channel) {
-          try {
-            channel.signal('KILL'); // OpenSSH >= 7.9 delivers it; older servers ignore it
-          } catch {
-            /* channel already closing */
-          }
+          killRemote(channel);
           channel.close();
         }
         reject(new AbortedRun(o.signal.reason, tails(collector.snapshot())));
@@ -141,6 +137,22 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
   });
 }
 
+/**
+ * Sends a `signal` channel request (RFC 4254 §6.9) for KILL. sshd (OpenSSH >= 7.8, with privilege separation)
+ * delivers it with killpg() to the session's process group. ssh2's `ClientChannel.signal()` only sends while our
+ * side is writable, but stdin is closed (EOF) right after the start; requests are still valid after EOF (only
+ * data is not, RFC 4254 §5.3), so it goes through ssh2's protocol object. Best effort: a server that does not
+ * support it ignores it, and closing the channel still ends our side.
+ */
+function killRemote(ch: ClientChannel): void {
+  const c = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+  try {
+    if (c.outgoing && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) c._client?._protocol?.signal(c.outgoing.id, 'KILL');
+  } catch {
+    /* connection already gone */
+  }
+}
+
 /** Maps a failed exec: before the channel opened on a dead connection = retryable; otherwise SSH_FAILED. */
 function execError(err: Error, argv: string[], o: RunOptions): Error {
   // ssh2 reports a failed (or unanswered) `exec` request on an open channel as `Unable to exec`: the server may
@@ -172,7 +184,7 @@ function toResult(argv: string[], exit: { code: number | null; signal: string | 
 
 /** `COMMAND_FAILED` for a result: the message ends with the last stderr line, details carry the tails. */
 export function commandFailed(nodeId: string, r: CommandResult): ProximityError {
-  const how = r.signal !== null ? `was killed by SIG${r.signal}` : `exited with code ${r.exitCode}`;
+  const how = r.signal !== null ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
   const last = lastLine(r.stderr) ?? lastLine(r.stdout);
   return new ProximityError('COMMAND_FAILED', `\`${shortCommand(r.argv)}\` on node ${nodeId} ${how}${last ? `: ${last}` : '.'}`, {
     details: { nodeId, argv: r.argv, exitCode: r.exitCode, signal: r.signal, stderr: r.stderr.slice(-TAIL_CHARS), stdout: r.stdout.slice(-TAIL_CHARS), truncated: r.truncated },
