@@ -138,6 +138,7 @@ describe('channel cap and deadlines', () => {
 
   it('a command over its deadline fails with SSH_TIMEOUT, is killed on the node, and frees its channel', async () => {
     const c = client({ maxChannels: 1 });
+    await c.connect(); // so the 300 ms are all spent running (a loaded machine may take that long to log in)
     const started = Date.now();
     const marker = `${process.pid}.${Date.now() % 100000}`; // a unique sleep length to find the process by
     const err = await c.exec(['sleep', `30.${marker.replace('.', '')}`], { timeoutMs: 300 }).catch((e: unknown) => e);
