@@ -37,7 +37,7 @@ export const MAX_PUSH_BYTES = 64 * 1024 * 1024;
  * makes a non-zero exit throw `COMMAND_FAILED` (details: exitCode, stderr). Other errors as NodeSshClient.exec;
  * `VALIDATION` for a bad vmid or empty argv.
  */
-export function pctExec(ssh: RemoteExec, vmid: number, argv: readonly string[], opts?: ExecOptions): Promise<CommandResult> {
+export async function pctExec(ssh: RemoteExec, vmid: number, argv: readonly string[], opts?: ExecOptions): Promise<CommandResult> {
   const id = parseOrThrow(vmidSchema, vmid, 'vmid');
   if (!Array.isArray(argv) || argv.length === 0) throw new ProximityError('VALIDATION', 'pct exec needs a command to run inside the container.');
   return ssh.exec(['pct', 'exec', String(id), '--', ...argv], opts);

@@ -63,7 +63,7 @@ export async function pveamList(ssh: RemoteExec, storage: string, opts: Pick<Exe
  * `COMMAND_FAILED` (details.stderr has pveam's reason, e.g. `400 Parameter verification failed.` or the task
  * error), otherwise as NodeSshClient.exec.
  */
-export function pveamDownload(
+export async function pveamDownload(
   ssh: RemoteExec,
   storage: string,
   template: string,
