@@ -156,7 +156,12 @@ export class NodeSshClient {
     const live = await cur?.promise.catch(() => undefined);
     if (live && !live.closed) {
       await new Promise<void>((resolve) => {
-        live.client.once('close', () => resolve());
+        // a polite SSH disconnect; a server that does not answer it within 2 s gets the socket closed under it
+        const force = setTimeout(() => live.client.destroy(), 2_000);
+        live.client.once('close', () => {
+          clearTimeout(force);
+          resolve();
+        });
         live.client.end();
       });
     }

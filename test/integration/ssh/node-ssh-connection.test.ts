@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryHostKeyPinStore } from '../../../src-main/core/ssh/host-key-pins';
 import { NodeSshClient, type NodeSshOptions } from '../../../src-main/core/ssh/node-ssh-client';
+import { NodeSshPool } from '../../../src-main/core/ssh/node-ssh-pool';
 import type { OutputStream } from '../../../src-main/core/ssh/output-collector';
 import { sshdSessionPids, startSshLab, startTcpRelay, waitFor, type SshLab } from './ssh-test-kit';
 
@@ -52,6 +53,22 @@ describe('one connection per node', () => {
     expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}\n`));
     expect(c.usage()).toMatchObject({ connects: 1, connected: true, active: 0, queued: 0 });
     expect(sshdSessionPids(env.runDir).filter((p) => !before.has(p))).toHaveLength(1);
+  });
+
+  it('the pool hands out one client per node, and a new one when its settings change', async () => {
+    const pool = new NodeSshPool({ pins });
+    try {
+      const a = pool.get(env.target());
+      expect(pool.get(env.target())).toBe(a);
+      await a.exec(['true']);
+      const keyB = fs.readFileSync(`${env.runDir}/ssh_host_ed25519_key`); // another key: new settings
+      const b = pool.get(env.target({ auth: { kind: 'key', privateKey: keyB } }));
+      expect(b).not.toBe(a);
+      await expect(a.exec(['true'])).rejects.toMatchObject({ code: 'SSH_FAILED', message: expect.stringMatching(/closed/) });
+      expect(pool.get(env.target({ nodeId: 'lab/other' }))).not.toBe(b);
+    } finally {
+      await pool.closeAll();
+    }
   });
 
   it('reconnects for the next command after the node dropped the connection', async () => {
