@@ -73,11 +73,15 @@ export class NodeSshClient {
   private connects = 0;
   private closed = false;
 
-  /** Throws ProximityError `VALIDATION` for invalid target settings (naming fields, never values). */
+  /**
+   * Throws ProximityError `VALIDATION` for invalid target settings (naming fields, never values), RangeError for a
+   * `maxChannels` below 1. Nothing connects until the first command (or `connect()`).
+   */
   constructor(target: NodeSshTarget, options: NodeSshOptions) {
     this.target = parseNodeSshTarget(target);
     this.nodeId = this.target.nodeId;
-    this.o = { ...NODE_SSH_DEFAULTS, now: () => new Date(), ...options };
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as NodeSshOptions;
+    this.o = { ...NODE_SSH_DEFAULTS, now: () => new Date(), ...given };
     this.limiter = new ChannelLimiter(this.o.maxChannels);
   }
 
