@@ -6,10 +6,14 @@ import { ChannelLimiter, type ChannelUsage } from './channel-limiter';
 import { hostKeyAlgorithm, hostKeyFingerprint, hostKeyMismatchError, hostKeyUnconfirmedError, type HostKeyOffer, type HostKeyPinStore } from './host-key-pins';
 import { parseNodeSshTarget, type NodeSshTarget, type ParsedNodeSshTarget } from './node-ssh-target';
 import { connectionError, type SshEndpoint } from './ssh-errors';
+import { guardedArgv, killRunArgv, newRunId } from './remote-run-guard';
 import { buildShellCommand } from './shell-quote';
 import { AbortedRun, ConnectionGoneSignal, runOnChannel, shortCommand, type CommandResult, type ExecOptions } from './remote-command';
 
 export type { CommandResult, ExecOptions };
+
+/** Longest per-command deadline, ms (what setTimeout can hold: about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Defaults, chosen for a PVE node on a LAN. */
 export const NODE_SSH_DEFAULTS = {
@@ -51,6 +55,8 @@ export interface NodeSshUsage extends ChannelUsage {
   connected: boolean;
   /** successful logins so far (1 + reconnects) */
   connects: number;
+  /** commands sent again on a new connection because the old one was gone before their channel opened */
+  retries: number;
 }
 
 interface Live {
@@ -71,6 +77,7 @@ export class NodeSshClient {
   private readonly o: Required<Omit<NodeSshOptions, 'confirmHostKey'>> & Pick<NodeSshOptions, 'confirmHostKey'>;
   private current: { promise: Promise<Live>; live?: Live } | null = null;
   private connects = 0;
+  private retries = 0;
   private closed = false;
 
   /**
@@ -90,13 +97,18 @@ export class NodeSshClient {
    * Throws ProximityError: `VALIDATION` (argv has a NUL/lone surrogate/is empty), `SSH_HOST_KEY_UNCONFIRMED`,
    * `SSH_HOST_KEY_MISMATCH`, `SSH_AUTH_FAILED`, `SSH_FAILED` (unreachable; connection lost while the command
    * ran, so it may or may not have completed), `SSH_TIMEOUT` (deadline passed while queued, connecting or
-   * running; the channel is then signalled KILL and closed), `COMMAND_FAILED` (non-zero exit or killed by a
-   * signal, unless `check: false`; details: argv, exitCode, signal, stderr/stdout tails). Rejects with
-   * `signal.reason` when aborted.
+   * running; the command's processes on the node are then TERMed, see remote-run-guard.ts), `COMMAND_FAILED`
+   * (non-zero exit or killed by a signal, unless `check: false`; details: argv, exitCode, signal, stderr/stdout
+   * tails). Rejects with `signal.reason` when aborted (the command is stopped the same way). RangeError for a
+   * `timeoutMs` outside 1..MAX_TIMEOUT_MS.
+   * On the node the command runs as `env PROXIMITY_RUN=<id> timeout --kill-after=2 <s> <argv...>` (coreutils),
+   * so the node ends it shortly after the deadline even if the connection is gone.
    */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const command = buildShellCommand(argv);
+    buildShellCommand(argv); // validates argv before anything waits
     const timeoutMs = opts.timeoutMs ?? this.o.commandTimeoutMs;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) throw new RangeError(`timeoutMs must be an integer 1..${MAX_TIMEOUT_MS}`);
+    const startedAt = Date.now();
     const deadline = new AbortController();
     let phase: 'queued' | 'connecting' | 'running' = 'queued';
     const timer = setTimeout(() => deadline.abort(new TimeoutMarker()), timeoutMs);
@@ -110,8 +122,10 @@ export class NodeSshClient {
         phase = 'connecting';
         const live = await raceAbort(this.connection(), deadline.signal);
         phase = 'running';
+        const runId = newRunId();
+        const command = buildShellCommand(guardedArgv(runId, argv, timeoutMs - (Date.now() - startedAt)));
         try {
-          return await runOnChannel(live.client, command, [...argv], {
+          return await runOnChannel(live.client, command, argv, {
             ...opts,
             nodeId: this.nodeId,
             maxOutputBytes: opts.maxOutputBytes ?? this.o.maxOutputBytes,
@@ -119,7 +133,9 @@ export class NodeSshClient {
             connectionClosed: () => live.closed,
           });
         } catch (e) {
+          if (e instanceof AbortedRun) this.killRun(live, runId);
           if (e instanceof ConnectionGoneSignal && attempt === 0) {
+            this.retries++;
             this.drop(live);
             continue;
           }
@@ -131,6 +147,12 @@ export class NodeSshClient {
       const reason: unknown = deadline.signal.reason;
       const aborted = deadline.signal.aborted && (e === reason || (e instanceof AbortedRun && e.abortReason === reason));
       if (!aborted) throw e;
+      if (e instanceof AbortedRun && release) {
+        // the killed command's channel keeps its slot until it is really closed (sshd's MaxSessions counts it)
+        const free = release;
+        release = undefined;
+        void e.channelClosed.then(free);
+      }
       if (!(reason instanceof TimeoutMarker)) throw reason;
       const partial = e instanceof AbortedRun ? e.partial : undefined;
       throw new ProximityError('SSH_TIMEOUT', `\`${shortCommand(argv)}\` on node ${this.nodeId} did not finish within ${timeoutMs} ms (${phase}).`, {
@@ -149,7 +171,7 @@ export class NodeSshClient {
   }
 
   usage(): NodeSshUsage {
-    return { ...this.limiter.usage(), connected: !!this.current?.live && !this.current.live.closed, connects: this.connects };
+    return { ...this.limiter.usage(), connected: !!this.current?.live && !this.current.live.closed, connects: this.connects, retries: this.retries };
   }
 
   /** Closes the connection; later calls fail with `SSH_FAILED`. Running commands end with `SSH_FAILED`. */
@@ -169,6 +191,22 @@ export class NodeSshClient {
         live.client.end();
       });
     }
+  }
+
+  /**
+   * TERMs the processes of an aborted or timed-out run on the node (see remote-run-guard.ts), on a channel of
+   * its own outside the cap (it is short, and the cap leaves room below sshd's MaxSessions). Best effort: if it
+   * fails, the node's own `timeout` ends the command shortly after its deadline.
+   */
+  private killRun(live: Live, runId: string): void {
+    if (live.closed) return;
+    void runOnChannel(live.client, buildShellCommand(killRunArgv(runId)), ['kill', `run ${runId}`], {
+      nodeId: this.nodeId,
+      maxOutputBytes: 4096,
+      signal: AbortSignal.timeout(10_000),
+      connectionClosed: () => live.closed,
+      check: false,
+    }).catch(() => {});
   }
 
   private endpoint(): SshEndpoint {

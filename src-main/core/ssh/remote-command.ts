@@ -38,7 +38,12 @@ export interface CommandResult {
 
 /** runOnChannel's rejection when its signal aborted; carries the output so far. */
 export class AbortedRun extends Error {
-  constructor(readonly abortReason: unknown, readonly partial: OutputTails) {
+  constructor(
+    readonly abortReason: unknown,
+    readonly partial: OutputTails,
+    /** resolves once the channel is closed (the command was killed or the channel forced shut) */
+    readonly channelClosed: Promise<void>,
+  ) {
     super('aborted');
   }
 }
@@ -67,15 +72,17 @@ interface RunOptions extends ExecOptions {
 }
 
 /**
- * Runs `command` (already built by buildShellCommand from `argv`) on a new session channel of `client`.
+ * Runs `command` (built by buildShellCommand from `argv`, possibly under the run guard) on a new session
+ * channel of `client`; `argv` is what messages and results show.
  * Rejects with ConnectionGoneSignal (safe to retry), AbortedRun, or ProximityError `SSH_FAILED` /
  * `COMMAND_FAILED` (see NodeSshClient.exec).
  */
-export function runOnChannel(client: Client, command: string, argv: string[], o: RunOptions): Promise<CommandResult> {
+export function runOnChannel(client: Client, command: string, argv: readonly string[], o: RunOptions): Promise<CommandResult> {
   return new Promise<CommandResult>((resolve, reject) => {
     const started = performance.now();
     const collector = new OutputCollector(o.maxOutputBytes, o.onLine);
     let channel: ClientChannel | undefined;
+    let execPending = false;
     let finished = false;
     const finish = (settle: () => void) => {
       if (finished) return;
@@ -83,21 +90,27 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
       o.signal.removeEventListener('abort', onAbort);
       settle();
     };
+    // Settles when the abort's channel (if any) is closed; until then it still counts against the channel cap.
+    let channelClosed: () => void = () => {};
+    const closedAfterAbort = new Promise<void>((r) => (channelClosed = r));
     const onAbort = () =>
       finish(() => {
-        if (channel) {
-          killRemote(channel);
-          channel.close();
-        }
-        reject(new AbortedRun(o.signal.reason, tails(collector.snapshot())));
+        if (channel) killAndClose(channel, channelClosed);
+        else if (!execPending) channelClosed();
+        reject(new AbortedRun(o.signal.reason, tails(collector.snapshot()), closedAfterAbort));
       });
     if (o.signal.aborted) return onAbort();
     o.signal.addEventListener('abort', onAbort, { once: true });
 
     const onExec = (err: Error | undefined, ch: ClientChannel) => {
-      if (err) return finish(() => reject(execError(err, argv, o)));
+      execPending = false;
+      if (err) {
+        channelClosed();
+        return finish(() => reject(execError(err, argv, o)));
+      }
       if (finished) {
-        ch.close();
+        // aborted while the exec request was in flight: the command may have started, so it is killed too
+        killAndClose(ch, channelClosed);
         return;
       }
       channel = ch;
@@ -115,7 +128,7 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
           const out = collector.finish();
           if (!exit) {
             reject(new ProximityError('SSH_FAILED', `The SSH connection to node ${o.nodeId} was lost while \`${shortCommand(argv)}\` ran; it may or may not have completed.`, {
-              details: { nodeId: o.nodeId, argv, partial: tails(out) },
+              details: { nodeId: o.nodeId, argv: [...argv], partial: tails(out) },
             }));
             return;
           }
@@ -129,8 +142,11 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
     };
 
     try {
+      execPending = true;
       client.exec(command, onExec);
     } catch (e) {
+      execPending = false;
+      channelClosed();
       // ssh2 throws `Not connected` synchronously when the socket is no longer writable
       finish(() => reject(new ConnectionGoneSignal(e)));
     }
@@ -138,8 +154,19 @@ export function runOnChannel(client: Client, command: string, argv: string[], o:
 }
 
 /**
- * Sends a `signal` channel request (RFC 4254 §6.9) for KILL. sshd (OpenSSH >= 7.8, with privilege separation)
- * delivers it with killpg() to the session's process group. ssh2's `ClientChannel.signal()` only sends while our
+ * Asks sshd to KILL the command (works for non-root logins) and closes our side of the channel; calls `closed`
+ * when sshd closes it too, which it does only once the command has ended (see remote-run-guard.ts for how the
+ * command is ended when sshd will not signal it).
+ */
+function killAndClose(ch: ClientChannel, closed: () => void): void {
+  ch.once('close', () => closed());
+  killRemote(ch);
+  ch.close();
+}
+
+/**
+ * Sends a `signal` channel request (RFC 4254 §6.9) for KILL. sshd (OpenSSH >= 7.8) delivers it with killpg() to
+ * the session's process group, but only for sessions under privilege separation, i.e. not for root logins. ssh2's `ClientChannel.signal()` only sends while our
  * side is writable, but stdin is closed (EOF) right after the start; requests are still valid after EOF (only
  * data is not, RFC 4254 §5.3), so it goes through ssh2's protocol object. Best effort: a server that does not
  * support it ignores it, and closing the channel still ends our side.
@@ -154,7 +181,7 @@ function killRemote(ch: ClientChannel): void {
 }
 
 /** Maps a failed exec: before the channel opened on a dead connection = retryable; otherwise SSH_FAILED. */
-function execError(err: Error, argv: string[], o: RunOptions): Error {
+function execError(err: Error, argv: readonly string[], o: RunOptions): Error {
   // ssh2 reports a failed (or unanswered) `exec` request on an open channel as `Unable to exec`: the server may
   // have started the command, so this is never retried.
   const execRequestFailed = err.message === 'Unable to exec';
@@ -164,12 +191,12 @@ function execError(err: Error, argv: string[], o: RunOptions): Error {
       ? `The SSH connection to node ${o.nodeId} was lost while starting \`${shortCommand(argv)}\`; it may or may not have run.`
       : `The node ${o.nodeId} refused to run \`${shortCommand(argv)}\` (sshd denied the exec request).`
     : `Could not open an SSH channel to node ${o.nodeId}: ${err.message} (is sshd's MaxSessions below our channel limit?).`;
-  return new ProximityError('SSH_FAILED', msg, { details: { nodeId: o.nodeId, argv }, cause: err });
+  return new ProximityError('SSH_FAILED', msg, { details: { nodeId: o.nodeId, argv: [...argv] }, cause: err });
 }
 
-function toResult(argv: string[], exit: { code: number | null; signal: string | null }, out: CollectedOutput, durationMs: number): CommandResult {
+function toResult(argv: readonly string[], exit: { code: number | null; signal: string | null }, out: CollectedOutput, durationMs: number): CommandResult {
   return {
-    argv,
+    argv: [...argv],
     exitCode: exit.code,
     signal: exit.signal,
     stdout: out.stdout.toString('utf8'),
