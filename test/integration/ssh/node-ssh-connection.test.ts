@@ -133,6 +133,22 @@ describe('one connection per node', () => {
   });
 });
 
+/** A sleep length no other process on this machine uses, to find our `sleep` among the node's processes. */
+let sleeps = 0;
+function uniqueSleep(): string {
+  return `30.${process.pid}${++sleeps}`;
+}
+
+function sleeping(length: string): boolean {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === `sleep\0${length}\0`;
+    } catch {
+      return false;
+    }
+  });
+}
+
 describe('channel cap and deadlines', () => {
   // Each command marks its start, prints how many had started but not finished (itself included), waits for
   // the release file, and marks its end.
@@ -159,21 +175,27 @@ describe('channel cap and deadlines', () => {
     const c = client({ maxChannels: 1 });
     await c.connect(); // so the 300 ms are all spent running (a loaded machine may take that long to log in)
     const started = Date.now();
-    const marker = `${process.pid}.${Date.now() % 100000}`; // a unique sleep length to find the process by
-    const err = await c.exec(['sleep', `30.${marker.replace('.', '')}`], { timeoutMs: 300 }).catch((e: unknown) => e);
+    const length = uniqueSleep();
+    const err = await c.exec(['sleep', length], { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SSH_TIMEOUT', details: { timeoutMs: 300, phase: 'running' } });
     expect(Date.now() - started).toBeLessThan(5_000);
-    const sleeping = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === `sleep\0${`30.${marker.replace('.', '')}`}\0`;
-      } catch {
-        return false;
-      }
-    });
-    await waitFor('the timed-out command to be killed on the node', () => !sleeping());
+    await waitFor('the timed-out command to be killed on the node', () => !sleeping(length));
     // the one channel is free again and the connection is still the same
     expect((await c.exec(['echo', 'next'])).stdout).toBe('next\n');
     expect(c.usage()).toMatchObject({ active: 0, connects: 1 });
+  });
+
+  it('the node itself ends a command at its deadline when the connection to it is gone', async () => {
+    const before = new Set(sshdSessionPids(env.runDir));
+    const c = client();
+    await c.connect();
+    const length = uniqueSleep();
+    const running = c.exec(['sleep', length], { timeoutMs: 3_000 }).catch((e: unknown) => e);
+    await waitFor('the command to run', () => sleeping(length));
+    for (const pid of sshdSessionPids(env.runDir).filter((p) => !before.has(p))) process.kill(pid, 'SIGKILL');
+    expect(await running).toMatchObject({ code: 'SSH_FAILED' });
+    expect(sleeping(length)).toBe(true); // no connection, so nobody could kill it: the node's `timeout` will
+    await waitFor('the node to end the command after its deadline', () => !sleeping(length));
   });
 
   it('the deadline also covers waiting for a channel', async () => {
@@ -190,11 +212,13 @@ describe('channel cap and deadlines', () => {
   it('an abort signal stops a running command with its reason', async () => {
     const c = client();
     const ac = new AbortController();
-    const p = c.exec(['sleep', '20'], { signal: ac.signal });
-    await waitFor('the command to run', () => c.usage().active === 1);
+    const length = uniqueSleep();
+    const p = c.exec(['sleep', length], { signal: ac.signal, timeoutMs: 120_000 });
+    await waitFor('the command to run', () => sleeping(length));
     ac.abort(new Error('operator cancelled'));
     await expect(p).rejects.toThrow('operator cancelled');
-    // the slot is free once sshd has closed the killed command's channel
+    // stopped on the node right away (long before its 120 s deadline), and then its channel is free again
+    await waitFor('the command to be killed on the node', () => !sleeping(length));
     await waitFor('the channel to close', () => c.usage().active === 0);
   });
 });
