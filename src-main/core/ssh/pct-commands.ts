@@ -57,8 +57,11 @@ export interface PctPushOptions extends Pick<ExecOptions, 'timeoutMs' | 'signal'
 const PUSH_SCRIPT = [
   'set -eu',
   'vmid=$1; dest=$2; shift 2',
-  'tmp=$(mktemp /tmp/proximity-push.XXXXXXXXXX)',
+  'tmp=',
   "trap 'rm -f -- \"$tmp\"' EXIT",
+  // a TERM from the run guard (deadline, cancel) would otherwise end sh without running the EXIT trap
+  "trap 'exit 143' HUP INT TERM",
+  'tmp=$(mktemp /tmp/proximity-push.XXXXXXXXXX)',
   'cat > "$tmp"',
   'pct push "$vmid" "$tmp" "$dest" "$@"',
 ].join('\n');

@@ -20,7 +20,8 @@
 // (the shell does not interpret them; a callee's option parser might, so callers put `--` where the callee
 // supports it), the empty string (becomes '').
 //
-// Rules for callers: never put a secret in argv (it is visible in `ps` on the node and in error details);
+// Rules for callers: argv[0] is a program, not a shell builtin (NodeSshClient runs it under `env` and
+// `timeout`); never put a secret in argv (it is visible in `ps` on the node and in error details);
 // pass it on stdin instead. Keep fixed shell scripts (`sh -c '<constant>' sh "$1"...`) constant: values go in
 // as positional arguments, never into the script text.
 import { ProximityError } from '../errors';
