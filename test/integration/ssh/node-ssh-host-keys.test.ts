@@ -31,6 +31,11 @@ describe('host key trust on first use', () => {
     expect(offer).toEqual({ nodeId: 'lab/pve', host: '127.0.0.1', port: env.ssh.port, fingerprint: env.ssh.hostKeyFingerprint, algorithm: 'ssh-ed25519' });
   });
 
+  it('a server that does not speak SSH gives no fingerprint: SSH_FAILED', async () => {
+    const port = Number(new URL(env.lab.emulator.url).port); // the PVE API (HTTPS) on the same machine
+    await expect(probeHostKey({ nodeId: 'lab/pve', host: '127.0.0.1', port }, 5_000)).rejects.toMatchObject({ code: 'SSH_FAILED' });
+  });
+
   it('refuses an unconfirmed first contact, reporting the fingerprint; pins nothing', async () => {
     const pins = new MemoryHostKeyPinStore();
     const c = client(env.target(), { pins });
