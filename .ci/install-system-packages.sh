@@ -3,7 +3,7 @@
 # the lab starts its own dnsmasq, Caddy and sshd inside namespaces it owns.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-PKGS=(chromium openssh-server openssh-client dnsmasq caddy iptables iproute2 bubblewrap busybox curl openssl procps psmisc fonts-dejavu-core)
+PKGS=(chromium openssh-server openssh-client dnsmasq caddy iptables iproute2 bubblewrap busybox curl openssl procps psmisc fonts-dejavu-core docker-compose)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

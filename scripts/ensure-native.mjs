@@ -2,7 +2,8 @@
 // Makes better-sqlite3's native module loadable by the runtime about to use it.
 //
 //   node scripts/ensure-native.mjs node      tests, bench, the web bridge: plain Node
-//   node scripts/ensure-native.mjs electron  `npm start` / `npm run dev`: the Electron main process
+//   node scripts/ensure-native.mjs electron  `npm start` / `npm run dev`: the Electron main process (downloads the
+//                                            Electron binary first if it is not installed yet)
 //
 // Node and Electron have different native ABIs, so one .node file cannot serve both. Node's build stays where
 // `npm install` puts it (node_modules/better-sqlite3/build). Electron gets a SEPARATE copy in
@@ -13,10 +14,11 @@
 //
 // Deliberately not a postinstall step: installs stay side-effect free and work offline.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installElectron, locateElectron } from './electron-binary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgDir = join(root, 'node_modules', 'better-sqlite3');
@@ -70,24 +72,28 @@ function ensureNode() {
   log('better-sqlite3 rebuilt for Node and loads.');
 }
 
-function electronBinaryPath() {
-  const epkg = join(root, 'node_modules', 'electron');
-  if (!existsSync(join(epkg, 'package.json'))) return { error: 'node_modules/electron is missing: run `npm install` first.' };
-  const version = JSON.parse(readFileSync(join(epkg, 'package.json'), 'utf8')).version;
-  // electron's index.js throws when the binary was never downloaded (e.g. ELECTRON_SKIP_BINARY_DOWNLOAD=1).
-  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: root, encoding: 'utf8' });
-  const bin = r.status === 0 ? r.stdout.trim() : '';
-  if (!bin || !existsSync(bin)) {
-    return {
-      version,
-      error:
-        `the Electron ${version} binary is not installed (it is skipped when ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set, ` +
-        'or its download failed).\nInstall it with network access to Electron\'s download host: ' +
-        '`node node_modules/electron/install.js`, then run this again.\n' +
-        'Tests (`npm test`) do not need Electron; `npm run web` runs the UI in a browser without it.',
-    };
+/**
+ * The Electron binary, fetched on first use: `npm install` never downloads it (Electron >= 45 has no postinstall
+ * step), so the first `npm start` / `npm run dev` does, once. Exits with a clear message when it cannot.
+ */
+function electronBinary() {
+  const found = locateElectron(root);
+  if (found.bin) return found;
+  if (!found.version) fail(found.reason);
+  log(`the Electron ${found.version} binary is not installed yet; downloading it once (about 100 MB)...`);
+  const fetched = installElectron(root);
+  const again = locateElectron(root);
+  if (fetched.ok && again.bin) {
+    log(`Electron ${found.version} installed: ${again.bin}`);
+    return again;
   }
-  return { version, bin };
+  fail(
+    `could not download the Electron ${found.version} binary (${fetched.detail || 'the installer reported success but left no binary'}).\n` +
+      "  `npm start` and `npm run dev` need it. It comes from Electron's download host (github.com/electron/electron/releases);\n" +
+      '  where that is unreachable, set ELECTRON_MIRROR (or `electron_mirror=` in .npmrc) to a mirror you can reach,\n' +
+      '  then run `node node_modules/electron/install.js` or `npm start` again.\n' +
+      '  Everything else works without it: `npm test`, `npm run web` (the UI in a browser tab), `npm run lab`, `npm run build`.',
+  );
 }
 
 function buildForElectron(version, dest) {
@@ -127,8 +133,7 @@ function buildForElectron(version, dest) {
 
 function ensureElectron() {
   if (!existsSync(pkgDir)) fail('node_modules/better-sqlite3 is missing: run `npm install` first.');
-  const e = electronBinaryPath();
-  if (e.error) fail(`cannot prepare the native module for Electron: ${e.error}`);
+  const e = electronBinary();
   const dest = join(root, '.cache', 'native', `electron-${e.version}`, 'better_sqlite3.node');
   const env = { ELECTRON_RUN_AS_NODE: '1' };
   if (existsSync(dest)) {

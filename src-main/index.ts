@@ -13,11 +13,14 @@ import type { Navigation } from '../src-shared/contract/schemas';
 import { openCore } from './core/core-context';
 import type { CoreContext } from './core/core-context';
 import { resolveDataDir } from './core/data-dir';
-import { EventHub, bindElectronIpc, createDispatcher, createHandlers, createOriginPolicy, publishCoreSnapshots } from './ipc';
-import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME } from './platform/app-origin';
+import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, isExternalWebUrl } from '../src-shared/contract/origins';
+import { bindElectronIpc, createIpcRuntime } from './ipc';
+import type { EventHub } from './ipc';
+import { listAppSummaries } from './ipc/handlers/mappers';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './platform/app-protocol';
-import { createNavigationActions, createUnavailableAppActions } from './platform/app-actions';
-import { CanvasOrigins } from './platform/canvas-origins';
+import { createNavigationActions } from './platform/app-actions';
+import { followCanvasRange } from './platform/canvas-origins';
+import type { CanvasOrigins } from './platform/canvas-origins';
 import { buildContentSecurityPolicy } from './platform/content-security-policy';
 import { createMainWindow, focusWindow } from './platform/main-window';
 import { notifyDesktop } from './platform/notifications';
@@ -28,7 +31,6 @@ import { shellStateFromApps } from './platform/shell-state';
 import type { ShellAppView } from './platform/shell-state';
 import { electronNativeBindingPath, shellPaths } from './platform/shell-paths';
 import { acquireSingleInstance } from './platform/single-instance';
-import { isSafeExternalUrl } from './platform/window-security';
 import { ProximityError } from './core/errors';
 import { createTray } from './platform/tray';
 import type { ProximityTray } from './platform/tray';
@@ -75,15 +77,9 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   denyPermissionsOnEverySession(app, session.defaultSession);
 
   const paths = shellPaths(app.getAppPath());
-  const canvasOrigins = new CanvasOrigins();
-  protocol.handle(
-    APP_SCHEME,
-    createAppProtocolHandler({ rootDir: paths.rendererDir, contentSecurityPolicy: () => buildContentSecurityPolicy(canvasOrigins.list()) }),
-  );
-
   const secretStorage = describeSecretStorage(safeStorage);
   if (secretStorage.warning) {
-    // A desktop notification now; the renderer also shows it (app.getInfo carries it) until acknowledged.
+    // A desktop notification now; the renderer also shows it (system.getInfo carries it) until acknowledged.
     log(`[secrets] WARNING (${secretStorage.backend}): ${secretStorage.warning}`);
     notifyDesktop('Proximity: secrets are not protected by a keyring', secretStorage.warning, log);
   }
@@ -96,10 +92,20 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     ...nativeBindingOption(),
   });
 
+  // The canvas ports are the internal range in settings; the CSP follows it when the operator moves it.
+  const canvas = followCanvasRange(core, log);
+  const canvasOrigins = canvas.origins;
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({
+      rootDir: paths.rendererDir,
+      contentSecurityPolicy: () => buildContentSecurityPolicy({ frameOrigins: canvasOrigins.list() }),
+    }),
+  );
+
   const devServerUrl = !app.isPackaged ? env.ELECTRON_RENDERER_URL : undefined;
-  const hub = new EventHub();
-  const handlers = createHandlers({
-    core,
+  if (devServerUrl) applyDevServerCsp(devServerUrl, () => canvasOrigins.list());
+  const ipc = createIpcRuntime(core, {
     runtime: 'electron',
     appName: app.getName(),
     secretStorage: {
@@ -109,14 +115,13 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     },
     // The contract already limits this to http(s); checked again here so no other path can reach the OS.
     openExternal: async (url) => {
-      if (!isSafeExternalUrl(url)) throw new ProximityError('VALIDATION', 'Only http(s) links can be opened.');
+      if (!isExternalWebUrl(url)) throw new ProximityError('VALIDATION', 'Only http(s) links can be opened.');
       await shell.openExternal(url);
     },
-    onStateChanged: (what) => publishCoreSnapshots(hub, core, what),
+    allowedOrigins: [APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])],
   });
-  const dispatcher = createDispatcher(handlers, { policy: createOriginPolicy([APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])]) });
-  const unbindIpc = bindElectronIpc(ipcMain, dispatcher, hub); // before the window loads
-  publishCoreSnapshots(hub, core);
+  const hub = ipc.hub;
+  const unbindIpc = bindElectronIpc(ipcMain, ipc.dispatcher, hub); // before the window loads
 
   /** Shows the window, creating it if needed. `navigation`: the view a tray action just sent it to. */
   const openWindow = (navigation?: Navigation) => {
@@ -138,9 +143,10 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   showWindow = () => openWindow();
 
   const appNames = new Map<string, string>();
-  const appActions = createUnavailableAppActions((title, body) => notifyDesktop(title, body, log), (id) => appNames.get(id) ?? id);
+  // Start/stop/restart need Proxmox, which is not wired yet: say so plainly instead of pretending to act.
+  const notAvailableYet = (verb: string) => (appId: string) =>
+    notifyDesktop(`Cannot ${verb} ${appNames.get(appId) ?? appId}`, `${verb[0].toUpperCase()}${verb.slice(1)} is not available yet: Proximity is not connected to Proxmox.`, log);
   const navigate = createNavigationActions((n) => hub.publish('ui.navigate', n), openWindow, log);
-  const infrastructure = { status: 'unknown' as const, canvasHost: null };
   let tray: ProximityTray | null = null;
   try {
     tray = createTray(
@@ -150,44 +156,47 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
         openCanvas: navigate.openCanvas,
         deployApp: navigate.deployApp,
         showInfrastructure: navigate.showInfrastructure,
-        startApp: (id) => void appActions.start(id),
-        stopApp: (id) => void appActions.stop(id),
-        restartApp: (id) => void appActions.restart(id),
+        startApp: notAvailableYet('start'),
+        stopApp: notAvailableYet('stop'),
+        restartApp: notAvailableYet('restart'),
         quit: () => app.quit(),
       },
-      shellStateFromApps([], infrastructure).tray,
+      shellStateFromApps([]).tray,
     );
   } catch (e) {
     log(`[tray] no system tray available: ${String(e)}`); // the window alone still works
   }
 
-  // The tray and the CSP's frame-src follow app state through the same events the renderer receives.
-  hub.subscribe(
-    {
-      id: 'shell',
-      send: (_event, payload) => {
-        const apps = payload as ShellAppView[];
-        for (const a of apps) appNames.set(a.id, a.name);
-        const state = shellStateFromApps(apps, infrastructure);
-        const { rejected } = canvasOrigins.replaceAll(state.canvasUrls);
-        if (rejected.length) log(`[csp] ignored canvas URLs outside the canvas range: ${rejected.join(', ')}`);
-        // Caught here: the hub drops a sink whose send throws (right for a closed window), which for this
-        // in-process sink would freeze the tray for the rest of the session after one failed rebuild.
-        try {
-          tray?.update(state.tray);
-        } catch (e) {
-          log(`[tray] could not update the tray menu: ${String(e)}`);
-        }
-      },
-    },
-    'apps.changed',
-  );
+  // The tray and the CSP's frame-src follow core's own announcements (the renderer hears the same changes
+  // through the IPC runtime); nothing here depends on a window being subscribed.
+  const followApps = () => {
+    let apps: ShellAppView[];
+    try {
+      apps = listAppSummaries(core);
+    } catch (e) {
+      log(`[tray] could not read the apps: ${String(e)}`);
+      return;
+    }
+    for (const a of apps) appNames.set(a.id, a.name);
+    const state = shellStateFromApps(apps);
+    const { rejected } = canvasOrigins.replaceAll(state.canvasUrls);
+    if (rejected.length) log(`[csp] ignored canvas URLs outside the canvas range: ${rejected.join(', ')}`);
+    try {
+      tray?.update(state.tray);
+    } catch (e) {
+      log(`[tray] could not update the tray menu: ${String(e)}`);
+    }
+  };
+  const stopFollowing = [core.events.on('apps.changed', followApps), core.events.on('ports.changed', followApps), canvas.stop];
+  followApps();
 
   let stopped = false;
   const shutdown = () => {
     if (stopped) return;
     stopped = true;
+    for (const stop of stopFollowing) stop();
     unbindIpc();
+    ipc.close();
     tray?.destroy();
     core.close();
   };
@@ -211,6 +220,20 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     }
     return { nativeBinding: file };
   }
+}
+
+/**
+ * `npm run dev`: the renderer comes from the electron-vite dev server, not app://, so the same CSP is added to
+ * its responses here, relaxed only as React Fast Refresh and Vite's injected styles and HMR socket need.
+ */
+function applyDevServerCsp(devServerUrl: string, frameOrigins: () => readonly string[]): void {
+  const origin = new URL(devServerUrl).origin;
+  session.defaultSession.webRequest.onHeadersReceived({ urls: [`${origin}/*`] }, (details, callback) => {
+    const headers = { ...details.responseHeaders };
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
+    headers['Content-Security-Policy'] = [buildContentSecurityPolicy({ frameOrigins: frameOrigins(), devServer: true })];
+    callback({ responseHeaders: headers });
+  });
 }
 
 function fail(e: unknown): void {

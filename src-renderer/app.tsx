@@ -3,6 +3,7 @@ import type { DesktopApi } from '../src-shared/contract/desktop-api';
 import type { View } from '../src-shared/contract/schemas';
 import { followNavigationEvents, useNavigationStore } from './features/navigation/navigation-store';
 import { PlaceholderScreen, VIEW_TITLES } from './features/navigation/placeholder-screen';
+import { ConnectionBanner } from './features/connection/connection-banner';
 import { SecretStorageBanner } from './features/secrets/secret-storage-banner';
 import { SystemScreen } from './features/system/system-screen';
 
@@ -33,6 +34,7 @@ export function App({ api }: { api: DesktopApi | null }) {
       <main className="content" data-current-view={currentView}>
         {api ? (
           <>
+            <ConnectionBanner />
             <SecretStorageBanner api={api} />
             {currentView === 'system' ? <SystemScreen api={api} /> : <PlaceholderScreen view={currentView} appId={appId} api={api} />}
           </>

@@ -1,11 +1,13 @@
+import { AppRepository } from './apps/app-repository';
 import { AuditLog } from './audit/audit-log';
+import { PveConnectionRepository } from './connections/pve-connection-repository';
 import { databaseFile } from './data-dir';
+import { CoreEvents } from './events/core-events';
+import { Operations } from './operations/operations';
 import { PortAllocator } from './ports/port-allocator';
 import type { SecretCipher } from './secrets/secret-cipher';
 import { SettingsStore } from './settings/settings-store';
-import { AppRepository } from './store/app-repository';
 import { openDatabase, type ProximityDatabase } from './store/database';
-import { PveConnectionRepository } from './store/pve-connection-repository';
 
 export type { AuditEntry, AuditInput } from './audit/audit-log';
 export type { PortAssignment } from './ports/port-allocator';
@@ -13,10 +15,12 @@ export type { PortRange, PortRangeKind } from './ports/port-range';
 export type { SecretCipher } from './secrets/secret-cipher';
 export type { PortRanges } from './settings/settings-store';
 export type { SettingKey, Settings, SettingValue } from './settings/settings-schema';
-export type { AppRecord, AppStatus, NewApp } from './store/app-repository';
+export type { AppRecord, AppStatus, NewApp } from './apps/app-repository';
 export type { DatabaseStatus, ProximityDatabase, SqliteDatabase } from './store/database';
-export type { NewPveConnection, PveConnectionRecord } from './store/pve-connection-repository';
-export { AuditLog, AppRepository, PortAllocator, PveConnectionRepository, SettingsStore };
+export type { NewPveConnection, PveConnectionRecord } from './connections/pve-connection-repository';
+export type { CoreEventListener, CoreEventMap, CoreEventName, CoreEventPublisher } from './events/core-events';
+export type { OperationContext, OperationSpec, OperationWork } from './operations/operations';
+export { AuditLog, AppRepository, CoreEvents, Operations, PortAllocator, PveConnectionRepository, SettingsStore };
 
 export interface OpenCoreOptions {
   /** Already resolved and created (see resolveDataDir). */
@@ -43,6 +47,11 @@ export interface CoreContext {
   readonly ports: PortAllocator;
   /** Secret operations throw SECRET_STORE_UNAVAILABLE when no secretCipher was given. */
   readonly connections: PveConnectionRepository;
+  /** What changed in core (apps, ports, settings, connections, operations); IPC and the tray subscribe here. */
+  readonly events: CoreEvents;
+  /** Long work with steps, percent, log and cancellation; journaled in the database. */
+  readonly operations: Operations;
+  /** Marks running operations `interrupted`, then closes the database. */
   close(): void;
 }
 
@@ -50,11 +59,14 @@ export function openCore(options: OpenCoreOptions): CoreContext {
   const now = options.now ?? (() => new Date());
   const db = openDatabase({ file: databaseFile(options.dataDir), nativeBinding: options.nativeBinding });
   const handle = db.handle;
+  const events = new CoreEvents();
   const audit = new AuditLog(handle, { now });
-  const settings = new SettingsStore(handle, audit, { now });
-  const apps = new AppRepository(handle, { now });
-  const ports = new PortAllocator(handle, audit, settings, { now });
-  const connections = new PveConnectionRepository(handle, audit, options.secretCipher, { now });
+  const settings = new SettingsStore(handle, audit, { now, events });
+  const apps = new AppRepository(handle, { now, events });
+  const ports = new PortAllocator(handle, audit, settings, { now, events });
+  const connections = new PveConnectionRepository(handle, audit, options.secretCipher, { now, events });
+  // Constructed last: it marks operations a previous process left running as `interrupted`.
+  const operations = new Operations(handle, events, { now });
   return {
     dataDir: options.dataDir,
     appVersion: options.appVersion,
@@ -66,6 +78,11 @@ export function openCore(options: OpenCoreOptions): CoreContext {
     apps,
     ports,
     connections,
-    close: () => db.close(),
+    events,
+    operations,
+    close: () => {
+      operations.shutdown();
+      db.close();
+    },
   };
 }

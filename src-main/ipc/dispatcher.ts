@@ -16,8 +16,11 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Runs one request through sender check -> channel lookup -> input parse -> handler -> Result. */
-  dispatch(channel: unknown, input: unknown, sender: SenderInfo): Promise<Result<unknown>>;
+  /**
+   * Runs one request through sender check -> channel lookup -> input parse -> handler -> Result. `signal`
+   * (handed to the handler as `ctx.signal`) aborts when the caller's transport goes away; default: never.
+   */
+  dispatch(channel: unknown, input: unknown, sender: SenderInfo, signal?: AbortSignal): Promise<Result<unknown>>;
   /** True when the sender may talk to main at all (used for event subscriptions). */
   allows(sender: SenderInfo): boolean;
 }
@@ -40,7 +43,7 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions)
     }
   };
 
-  async function dispatch(channel: unknown, rawInput: unknown, sender: SenderInfo): Promise<Result<unknown>> {
+  async function dispatch(channel: unknown, rawInput: unknown, sender: SenderInfo, signal?: AbortSignal): Promise<Result<unknown>> {
     if (!allows(sender)) {
       logger.warn?.(`[ipc] refused ${String(channel).slice(0, 80)} from ${sender.isTopFrame ? 'top frame' : 'subframe'} ${sender.url.slice(0, 200)}`);
       return err('FORBIDDEN_SENDER', 'This frame may not call Proximity.');
@@ -58,7 +61,7 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions)
     let output: unknown;
     try {
       const handler = handlers[channel] as Handler<ChannelName>;
-      output = await handler(parsed.data as never, { channel, sender });
+      output = await handler(parsed.data as never, { channel, sender, signal: signal ?? NEVER_ABORTED });
     } catch (e) {
       return errorToResult(channel, e, logger);
     }
@@ -75,6 +78,9 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions)
 
   return { dispatch, allows };
 }
+
+// A signal for callers that have no transport lifetime to tie a request to.
+const NEVER_ABORTED = new AbortController().signal;
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;

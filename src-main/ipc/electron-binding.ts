@@ -9,7 +9,7 @@ import type { ElectronSenderEventLike } from './sender-policy';
 
 /** The parts of Electron's `ipcMain` used here (structural, so the test mock and the real one both fit). */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
 
@@ -32,10 +32,12 @@ const subscribeInput = z.object({ event: z.enum(EVENT_NAMES) }).strict();
  */
 export function bindElectronIpc(ipcMain: IpcMainLike, dispatcher: Dispatcher, hub: EventHub): () => void {
   const registered: string[] = [];
+  // Handlers' ctx.signal: aborted when this binding is removed (quitting), so a waiting handler stops waiting.
+  const lifetime = new AbortController();
   for (const channel of CHANNEL_NAMES) {
     const name = ipcChannelFor(channel);
     ipcMain.handle(name, (event: InvokeEvent, input: unknown) =>
-      dispatcher.dispatch(channel, input, senderInfoFromElectronEvent(event)),
+      dispatcher.dispatch(channel, input, senderInfoFromElectronEvent(event), lifetime.signal),
     );
     registered.push(name);
   }
@@ -70,6 +72,7 @@ export function bindElectronIpc(ipcMain: IpcMainLike, dispatcher: Dispatcher, hu
   registered.push(IPC_SUBSCRIBE_CHANNEL);
 
   return () => {
+    lifetime.abort();
     for (const name of registered) ipcMain.removeHandler(name);
   };
 }

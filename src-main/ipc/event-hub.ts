@@ -1,5 +1,6 @@
 import { events } from '../../src-shared/contract/events';
 import type { EventPayload } from '../../src-shared/contract/events';
+import { KEYED_EVENT_REPLAY_LIMIT, replayKeyOf } from '../../src-shared/contract/names';
 import type { EventName } from '../../src-shared/contract/names';
 import type { Unsubscribe } from '../../src-shared/contract/desktop-api';
 
@@ -13,10 +14,13 @@ export interface EventSink {
 /**
  * Main's side of events. Payloads are validated against the contract when published (a bad payload is a
  * bug in main and throws there, not in the renderer). The latest payload per event is kept and replayed to
- * a sink that subscribes late, so a window that opens after startup still shows current state.
+ * a sink that subscribes late, so a window that opens after startup still shows current state. Keyed events
+ * (`KEYED_EVENTS`, e.g. `operations.progress`) keep the latest payload per key, so a late sink receives every
+ * remembered operation with its log backlog.
  */
 export class EventHub {
-  private readonly latestByEvent = new Map<EventName, unknown>();
+  /** event -> replay key ('' for unkeyed events) -> latest payload; insertion order = least recently updated first. */
+  private readonly latestByEvent = new Map<EventName, Map<string, unknown>>();
   private readonly sinksByEvent = new Map<EventName, Map<string, EventSink>>();
 
   constructor(private readonly logger: { error(message: string, error?: unknown): void } = console) {}
@@ -26,13 +30,21 @@ export class EventHub {
     if (!checked.success) {
       throw new Error(`event ${event} payload breaks the contract: ${checked.error.message}`);
     }
-    this.latestByEvent.set(event, checked.data);
+    let latest = this.latestByEvent.get(event);
+    if (!latest) {
+      latest = new Map();
+      this.latestByEvent.set(event, latest);
+    }
+    const key = replayKeyOf(event, checked.data);
+    latest.delete(key); // re-insert: most recently updated last
+    latest.set(key, checked.data);
+    if (latest.size > KEYED_EVENT_REPLAY_LIMIT) latest.delete(latest.keys().next().value as string);
     for (const sink of [...(this.sinksByEvent.get(event)?.values() ?? [])]) this.deliver(sink, event, checked.data);
   }
 
-  /** The last published payload, if any. */
-  latest<E extends EventName>(event: E): EventPayload<E> | undefined {
-    return this.latestByEvent.get(event) as EventPayload<E> | undefined;
+  /** The last published payload (of `key`, for keyed events), if any. */
+  latest<E extends EventName>(event: E, key = ''): EventPayload<E> | undefined {
+    return this.latestByEvent.get(event)?.get(key) as EventPayload<E> | undefined;
   }
 
   /**
@@ -43,7 +55,7 @@ export class EventHub {
     this.latestByEvent.delete(event);
   }
 
-  /** Starts delivering `event` to `sink` and immediately replays the latest snapshot. */
+  /** Starts delivering `event` to `sink` and immediately replays the latest snapshot (every key's, if keyed). */
   subscribe(sink: EventSink, event: EventName): Unsubscribe {
     let sinks = this.sinksByEvent.get(event);
     if (!sinks) {
@@ -51,7 +63,7 @@ export class EventHub {
       this.sinksByEvent.set(event, sinks);
     }
     sinks.set(sink.id, sink);
-    if (this.latestByEvent.has(event)) this.deliver(sink, event, this.latestByEvent.get(event));
+    for (const payload of [...(this.latestByEvent.get(event)?.values() ?? [])]) this.deliver(sink, event, payload);
     return () => {
       if (sinks.get(sink.id) === sink) sinks.delete(sink.id);
     };

@@ -1,10 +1,12 @@
 import type { ChannelOutput, ParsedChannelInput } from '../../src-shared/contract/channels';
 import type { ChannelName } from '../../src-shared/contract/names';
-import type { Runtime, SecretStorageInfo } from '../../src-shared/contract/schemas';
+import type { Operation, OperationSummary, Runtime, SecretStorageInfo } from '../../src-shared/contract/schemas';
 import type { SenderInfo } from './sender-policy';
 import type {
   AppRecord,
   AuditEntry,
+  CoreEventListener,
+  CoreEventName,
   DatabaseStatus,
   PortAssignment,
   PortRange,
@@ -15,6 +17,8 @@ import type {
 export interface HandlerContext {
   channel: ChannelName;
   sender: SenderInfo;
+  /** Aborts when the caller's transport goes away (window gone, socket closed, quitting): pass it to awaits. */
+  signal: AbortSignal;
 }
 
 /** A handler for one channel. Typed from the contract: returning the wrong shape does not compile. */
@@ -42,6 +46,15 @@ export interface CoreForIpc {
   };
   apps: { list(): CoreApp[] };
   ports: { list(): CorePortAssignment[] };
+  operations: {
+    list(limit?: number): OperationSummary[];
+    /** NOT_FOUND when unknown. */
+    require(id: string): Operation;
+    /** NOT_FOUND when unknown; an ended operation is returned unchanged. */
+    cancel(id: string): OperationSummary;
+  };
+  /** Core's own announcements; the IPC runtime turns them into contract events. */
+  events: { on<E extends CoreEventName>(event: E, listener: CoreEventListener<E>): () => void };
 }
 
 // The core's own record types: the IPC layer maps them onto contract shapes in handlers/mappers.ts.
@@ -59,10 +72,8 @@ export interface HandlerDeps {
   appName: string;
   /** `process.platform` in production; injectable for tests. */
   platform?: string;
-  /** Where secrets are kept (`app.getInfo`); Electron derives it from safeStorage. Absent/null: none kept here. */
+  /** Where secrets are kept (`system.getInfo`); Electron derives it from safeStorage. Absent/null: none kept here. */
   secretStorage?: SecretStorageInfo | null;
   /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
   openExternal(url: string): Promise<void>;
-  /** Called after a handler changed state that an event reports, so subscribers get a fresh snapshot. */
-  onStateChanged?(what: 'apps' | 'store'): void;
 }

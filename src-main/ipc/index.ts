@@ -1,23 +1,18 @@
 /**
- * The IPC layer's public surface. Electron wiring (in `src-main/index.ts`), in this order:
+ * The IPC layer's public surface. Electron wiring (in `src-main/index.ts`):
  *
  *   const core = openCore({ dataDir, appVersion: app.getVersion() });
- *   const hub = new EventHub();
- *   const handlers = createHandlers({
- *     core, runtime: 'electron', appName: app.getName(),
- *     secretStorage: { backend, encrypted, warning },              // from safeStorage; app.getInfo reports it
+ *   const ipc = createIpcRuntime(core, {
+ *     runtime: 'electron', appName: app.getName(),
+ *     secretStorage: { backend, encrypted, warning },              // from safeStorage; system.getInfo reports it
  *     openExternal: (url) => shell.openExternal(url),
- *     onStateChanged: (what) => publishCoreSnapshots(hub, core, what),
- *   });
- *   const dispatcher = createDispatcher(handlers, {
- *     policy: createOriginPolicy(['app://proximity', ...(devServerUrl ? [devServerUrl] : [])]),
- *   });
- *   const unbind = bindElectronIpc(ipcMain, dispatcher, hub);   // before the first window loads
- *   publishCoreSnapshots(hub, core);                             // initial snapshots, replayed on subscribe
- *   hub.publish('ui.navigate', { view: 'deploy' });               // main sends the UI to a view (tray menu)
- *   ... on quit: unbind(); core.close();
+ *     allowedOrigins: [APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])],
+ *   });                                                          // publishes initial snapshots, follows core.events
+ *   const unbind = bindElectronIpc(ipcMain, ipc.dispatcher, ipc.hub); // before the first window loads
+ *   ipc.hub.publish('ui.navigate', { view: 'deploy' });           // main sends the UI to a view (tray menu)
+ *   ... on quit: unbind(); ipc.close(); core.close();
  *
- * The `npm run web` bridge (`src-main/web-bridge/`) builds the same handlers and dispatcher.
+ * The `npm run web` bridge (`src-main/web-bridge/`) calls the same `createIpcRuntime`.
  */
 export { createHandlers } from './handlers';
 export { createDispatcher } from './dispatcher';
@@ -26,7 +21,8 @@ export { bindElectronIpc } from './electron-binding';
 export type { IpcMainLike, WebContentsLike } from './electron-binding';
 export { EventHub } from './event-hub';
 export type { EventSink } from './event-hub';
-export { publishCoreSnapshots } from './core-snapshots';
-export { createOriginPolicy, originOf, senderInfoFromElectronEvent } from './sender-policy';
+export { createIpcRuntime } from './ipc-runtime';
+export type { IpcRuntime, IpcRuntimeOptions } from './ipc-runtime';
+export { createOriginPolicy, senderInfoFromElectronEvent } from './sender-policy';
 export type { SenderInfo, SenderPolicy } from './sender-policy';
-export type { CoreForIpc, Handler, HandlerDeps, Handlers } from './handler-types';
+export type { CoreForIpc, Handler, HandlerContext, HandlerDeps, Handlers } from './handler-types';

@@ -1,3 +1,5 @@
+import { originOf } from '../../src-shared/contract/origins';
+
 /**
  * Who may call main. Every request is checked here before its input is even parsed: only the app's own
  * top-level frame, loaded from the app's own origin, may talk to main. An embedded app (in an iframe) or a
@@ -11,21 +13,6 @@ export interface SenderInfo {
 }
 
 export type SenderPolicy = (sender: SenderInfo) => boolean;
-
-/**
- * `scheme://host[:port]` of a URL, or null. Computed by hand because WHATWG `URL.origin` is the string
- * "null" for custom schemes such as `app://`, which would make every custom-scheme URL look the same.
- */
-export function originOf(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.host === '') return null;
-  return `${u.protocol}//${u.host}`.toLowerCase();
-}
 
 /**
  * Allows top frames whose origin is one of `allowedOrigins` (e.g. `app://proximity` and, in development,

@@ -1,60 +1,63 @@
+import { canvasOriginOf } from '../../src-shared/contract/origins';
+import type { PortRange } from '../../src-shared/contract/schemas';
+
 /**
- * The origins the UI may frame: each deployed app's canvas, `http(s)://<host>:<40000-40999>`. The CSP's
- * frame-src is built from this list, so an origin only becomes frameable after the app state says it exists.
+ * The origins the UI may frame: each deployed app's canvas, `http(s)://<host>:<port>` with the port inside the
+ * internal (canvas) port range from settings. The CSP's frame-src is built from this list, so an origin only
+ * becomes frameable after the app state says it exists. When the range changes (`setRange`), the remembered
+ * canvas URLs are checked again: a canvas outside the new range stops being frameable at once.
  */
-export const CANVAS_PORT_MIN = 40000;
-export const CANVAS_PORT_MAX = 40999;
-
-// A DNS name or IPv4 address; IPv6 and anything with userinfo/paths are refused on purpose (CSP source syntax).
-const HOST_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-/** The canonical origin for a canvas URL, or null when it is not an allowed canvas URL. */
-export function canvasOriginOf(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-  if (u.username || u.password) return null;
-  if (!HOST_PATTERN.test(u.hostname)) return null;
-  const port = Number(u.port);
-  if (!Number.isInteger(port) || port < CANVAS_PORT_MIN || port > CANVAS_PORT_MAX) return null;
-  return `${u.protocol}//${u.hostname}:${port}`;
-}
-
 export class CanvasOrigins {
+  private urls: readonly string[] = [];
   private origins: string[] = [];
-  private readonly listeners = new Set<(origins: readonly string[]) => void>();
 
-  /** Replaces the set from app state. Invalid URLs are dropped (and returned) rather than loosening the CSP. */
+  constructor(private range: PortRange) {}
+
+  /** Replaces the set from app state. URLs that are not allowed canvases are dropped (and returned). */
   replaceAll(urls: readonly string[]): { rejected: string[] } {
-    const rejected: string[] = [];
-    const next = new Set<string>();
-    for (const url of urls) {
-      const o = canvasOriginOf(url);
-      if (o) next.add(o);
-      else rejected.push(url);
-    }
-    const sorted = [...next].sort();
-    const changed = sorted.length !== this.origins.length || sorted.some((o, i) => o !== this.origins[i]);
-    this.origins = sorted;
-    if (changed) for (const l of this.listeners) l(this.origins);
-    return { rejected };
+    this.urls = [...urls];
+    return this.recompute();
+  }
+
+  /** Follows a new internal port range (settings); returns the URLs no longer allowed. */
+  setRange(range: PortRange): { rejected: string[] } {
+    this.range = { start: range.start, end: range.end };
+    return this.recompute();
   }
 
   list(): readonly string[] {
     return this.origins;
   }
 
-  has(url: string): boolean {
-    const o = canvasOriginOf(url);
-    return o !== null && this.origins.includes(o);
+  private recompute(): { rejected: string[] } {
+    const rejected: string[] = [];
+    const next = new Set<string>();
+    for (const url of this.urls) {
+      const o = canvasOriginOf(url, this.range);
+      if (o) next.add(o);
+      else rejected.push(url);
+    }
+    this.origins = [...next].sort();
+    return { rejected };
   }
+}
 
-  onChange(listener: (origins: readonly string[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+/** The slice of core that canvas origins follow: the internal range now and its changes. */
+export interface CanvasRangeSource {
+  settings: { getPortRanges(): { internal: PortRange } };
+  events: { on(event: 'settings.changed', listener: (payload: { keys: readonly string[] }) => void): () => void };
+}
+
+/**
+ * Canvas origins that follow the internal port range in settings: built from the current range and updated
+ * on every `settings.changed` core event that touches it. Returns the origins and the unsubscribe function.
+ */
+export function followCanvasRange(core: CanvasRangeSource, log: (line: string) => void = console.error): { origins: CanvasOrigins; stop(): void } {
+  const origins = new CanvasOrigins(core.settings.getPortRanges().internal);
+  const stop = core.events.on('settings.changed', ({ keys }) => {
+    if (!keys.includes('ports.internalRange')) return;
+    const { rejected } = origins.setRange(core.settings.getPortRanges().internal);
+    if (rejected.length) log(`[csp] canvas URLs outside the new internal range are no longer frameable: ${rejected.join(', ')}`);
+  });
+  return { origins, stop };
 }

@@ -1,10 +1,10 @@
-import type { InfrastructureStatus, TrayState } from './tray-menu';
+import type { AppStatus, InfrastructureStatus, TrayState } from './tray-menu';
 
 /** The slice of an app summary (contract `AppSummary`) the shell needs for the tray and the CSP. */
 export interface ShellAppView {
   id: string;
   name: string;
-  status: string;
+  status: AppStatus;
   ports: { public: number; internal: number } | null;
 }
 
@@ -14,7 +14,8 @@ export interface ShellAppView {
  */
 export function shellStateFromApps(
   apps: readonly ShellAppView[],
-  infrastructure: { status: InfrastructureStatus; detail?: string; canvasHost?: string | null },
+  // Until the network appliance is wired, infrastructure is unknown and nothing serves canvases.
+  infrastructure: { status: InfrastructureStatus; detail?: string; canvasHost?: string | null } = { status: 'unknown', canvasHost: null },
 ): { tray: TrayState; canvasUrls: string[] } {
   const host = infrastructure.canvasHost ?? null;
   const canvasOf = (a: ShellAppView) => (host && a.ports ? `http://${host}:${a.ports.internal}/` : undefined);

@@ -1,10 +1,11 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { AppStatus, InfrastructureStatus } from '../../src-shared/contract/schemas';
 
-export type TrayAppStatus = 'running' | 'stopped' | 'deploying' | 'failed' | 'unknown' | (string & {});
-export type InfrastructureStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+// The contract's enums: core, the renderer and the tray use the same names.
+export type { AppStatus, InfrastructureStatus };
 
 export interface TrayState {
-  apps: ReadonlyArray<{ id: string; name: string; status: TrayAppStatus; canvasUrl?: string }>;
+  apps: ReadonlyArray<{ id: string; name: string; status: AppStatus; canvasUrl?: string }>;
   infrastructure: { status: InfrastructureStatus; detail?: string };
 }
 

@@ -1,49 +1,5 @@
-import type { WebContents, WebPreferences } from 'electron';
-import { isAppUrl } from './app-origin';
-
-/**
- * Every security-relevant webPreference written out, even where it equals Electron's default, so a reader (and
- * a test) sees the whole policy in one place and a future default change cannot loosen it silently.
- */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webviewTag: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  };
-}
-
-/** Only plain web links may leave the app for the system browser: never file:, javascript:, custom schemes. */
-export function isSafeExternalUrl(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
-  if (u.username || u.password) return false; // credentials in links are a phishing trick, not a feature
-  return u.hostname.length > 0;
-}
-
-function webOriginOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : '';
-  } catch {
-    return '';
-  }
-}
+import type { WebContents } from 'electron';
+import { isAppUrl, isExternalWebUrl, originOf } from '../../src-shared/contract/origins';
 
 export interface HardenOptions {
   /** Extra origins top-level navigation may stay on (the electron-vite dev server in `npm run dev`). */
@@ -59,9 +15,10 @@ export interface HardenOptions {
  */
 export function hardenWebContents(contents: WebContents, opts: HardenOptions): void {
   const log = opts.log ?? (() => {});
-  const allowed = new Set((opts.allowedOrigins ?? []).map((o) => new URL(o).origin));
+  const allowed = new Set((opts.allowedOrigins ?? []).map((o) => originOf(o)));
   const guard = (kind: string) => (event: { preventDefault(): void }, url: string) => {
-    if (isAppUrl(url) || allowed.has(webOriginOf(url))) return;
+    const origin = originOf(url);
+    if (isAppUrl(url) || (origin !== null && /^https?:/.test(origin) && allowed.has(origin))) return;
     event.preventDefault();
     log(`[security] blocked ${kind} to ${url}`);
   };
@@ -78,7 +35,7 @@ export function hardenWebContents(contents: WebContents, opts: HardenOptions): v
     log('[security] blocked <webview>');
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) {
+    if (isExternalWebUrl(url)) {
       void Promise.resolve(opts.openExternal(url)).catch((e: unknown) => log(`[security] openExternal failed: ${String(e)}`));
     } else {
       log(`[security] refused to open ${url}`);

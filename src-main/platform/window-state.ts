@@ -90,7 +90,7 @@ export function defaultWindowState(primaryWorkArea: Rect): WindowState {
 
 /** Loads, validates and clamps; a missing or corrupt file is not an error (first run, or hand-edited). */
 export function loadWindowState(file: string, workAreas: readonly Rect[]): WindowState {
-  let parsed: WindowState | null = null;
+  let parsed: WindowState | null;
   try {
     parsed = parseWindowState(JSON.parse(readFileSync(file, 'utf8')));
   } catch {

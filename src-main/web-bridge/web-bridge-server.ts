@@ -10,15 +10,13 @@ import { BRIDGE_PATH, BRIDGE_TOKEN_PARAM } from '../../src-shared/transport/web-
 import type { BridgeServerMessage } from '../../src-shared/transport/web-bridge-protocol';
 import type { SecretStorageInfo } from '../../src-shared/contract/schemas';
 import { isEventName } from '../../src-shared/contract/names';
-import { publishCoreSnapshots } from '../ipc/core-snapshots';
-import { createDispatcher } from '../ipc/dispatcher';
-import { EventHub } from '../ipc/event-hub';
-import type { EventSink } from '../ipc/event-hub';
+import type { EventHub, EventSink } from '../ipc/event-hub';
 import type { CoreForIpc } from '../ipc/handler-types';
-import { createHandlers } from '../ipc/handlers';
-import { createOriginPolicy } from '../ipc/sender-policy';
+import { createIpcRuntime } from '../ipc/ipc-runtime';
+import type { IpcRuntime } from '../ipc/ipc-runtime';
+import { buildContentSecurityPolicy } from '../platform/content-security-policy';
+import { createStaticFileServer } from '../platform/static-files';
 import { parseClientMessage } from './bridge-messages';
-import { serveStatic } from './static-files';
 
 export interface WebBridgeOptions {
   core: CoreForIpc;
@@ -26,9 +24,14 @@ export interface WebBridgeOptions {
   staticDir: string;
   /** 0 or absent: a random free port. */
   port?: number;
+  /**
+   * The tab's access token; absent: a fresh random one. Restarting on the same port with the same token lets
+   * open tabs reconnect (at least 32 characters).
+   */
+  token?: string;
   appName?: string;
   /**
-   * What `app.getInfo` reports as `secretStorage`. The bridge has no safeStorage and keeps no secrets, so the
+   * What `system.getInfo` reports as `secretStorage`. The bridge has no safeStorage and keeps no secrets, so the
    * default is null; tests inject a status (e.g. a weak `basic_text` backend) to exercise the UI's warning.
    */
   secretStorage?: SecretStorageInfo | null;
@@ -43,7 +46,7 @@ export interface WebBridge {
   /** `http://127.0.0.1:PORT`: the only Origin the WebSocket accepts. */
   origin: string;
   token: string;
-  /** Publish events to every connected tab (the bridge publishes initial snapshots itself). */
+  /** Publish events to every connected tab (the runtime publishes core's changes itself). */
   hub: EventHub;
   close(): Promise<void>;
 }
@@ -62,29 +65,35 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     throw new Error(`No built renderer in ${staticDir} (index.html missing): run \`npx electron-vite build\` first.`);
   }
   const logger = options.logger ?? console;
-  const token = randomBytes(32).toString('base64url');
-  const hub = new EventHub(logger);
+  if (options.token !== undefined && options.token.length < 32) throw new Error('The web bridge token must have at least 32 characters.');
+  const token = options.token ?? randomBytes(32).toString('base64url');
   let origin = '';
-
-  const handlers = createHandlers({
-    core: options.core,
-    runtime: 'web-bridge',
-    appName: options.appName ?? 'Proximity',
-    secretStorage: options.secretStorage ?? null,
-    openExternal:
-      options.openExternal ??
-      (async () => {
-        throw new ProximityError('NOT_SUPPORTED', 'The web development bridge cannot open external links; open the URL yourself.');
-      }),
-    onStateChanged: (what) => publishCoreSnapshots(hub, options.core, what, logger),
-  });
+  const serveFile = createStaticFileServer(staticDir);
 
   const server = http.createServer((req, res) => {
     if (req.headers.host !== hostHeader()) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Wrong Host');
       return;
     }
-    serveStatic(staticDir, req, res, securityHeaders());
+    let url: URL | null = null;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      // refused by the file server below as not found
+    }
+    if (url?.pathname === BRIDGE_PATH) {
+      // A plain GET here tells a tab whose socket could not open WHY: a browser WebSocket never sees the
+      // upgrade's status, so without this a wrong token and a stopped bridge would look the same.
+      const status = tokenMatches(url.searchParams.get(BRIDGE_TOKEN_PARAM)) ? 204 : 401;
+      res.writeHead(status, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' }).end(status === 401 ? 'Authentication failed' : undefined);
+      return;
+    }
+    const pathname = url ? url.pathname : '\0';
+    void serveFile(req.method ?? 'GET', pathname).then((r) => {
+      const headers: Record<string, string> = { ...securityHeaders(), 'Content-Type': r.type, ...(r.allow ? { Allow: r.allow } : {}) };
+      if (r.body !== null) headers['Content-Length'] = String(Buffer.byteLength(r.body));
+      res.writeHead(r.status, headers).end(r.body ?? undefined);
+    });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
@@ -99,16 +108,27 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   origin = `http://${HOST}:${port}`;
   const hostHeader = () => `${HOST}:${port}`;
   const securityHeaders = (): Record<string, string> => ({
-    // Header CSP adds what a <meta> CSP cannot: nobody may frame the app itself.
-    'Content-Security-Policy': `frame-ancestors 'none'; connect-src 'self' ws://${HOST}:${port}`,
+    // The same policy as app:// in Electron, plus this bridge's own socket. No canvas is framed here.
+    'Content-Security-Policy': buildContentSecurityPolicy({ frameOrigins: [], connectSources: [`ws://${HOST}:${port}`] }),
     'X-Content-Type-Options': 'nosniff',
     // The page URL carries the token; never send it anywhere as a referrer.
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
   });
 
-  const dispatcher = createDispatcher(handlers, { policy: createOriginPolicy([origin]), logger });
-  publishCoreSnapshots(hub, options.core, 'all', logger);
+  const runtime: IpcRuntime = createIpcRuntime(options.core, {
+    runtime: 'web-bridge',
+    appName: options.appName ?? 'Proximity',
+    secretStorage: options.secretStorage ?? null,
+    openExternal:
+      options.openExternal ??
+      (async () => {
+        throw new ProximityError('NOT_SUPPORTED', 'The web development bridge cannot open external links; open the URL yourself.');
+      }),
+    allowedOrigins: [origin],
+    logger,
+  });
+  const { hub, dispatcher } = runtime;
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = checkUpgrade(req);
@@ -156,6 +176,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     };
     // The socket passed token + Origin checks, so it speaks for this server's own top-level page.
     const sender = { isTopFrame: true, url: `${origin}/` };
+    // Handlers' ctx.signal: aborted when this tab's socket closes.
+    const lifetime = new AbortController();
     ws.on('message', (data, isBinary) => {
       const message = isBinary ? null : parseClientMessage(data.toString());
       if (!message) {
@@ -166,9 +188,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         if (isEventName(message.event)) hub.subscribe(sink, message.event);
         return;
       }
-      void dispatcher.dispatch(message.channel, message.input, sender).then((result) => send({ t: 'result', id: message.id, result }));
+      void dispatcher.dispatch(message.channel, message.input, sender, lifetime.signal).then((result) => send({ t: 'result', id: message.id, result }));
     });
-    ws.on('close', () => hub.removeSink(sink.id));
+    ws.on('close', () => {
+      lifetime.abort();
+      hub.removeSink(sink.id);
+    });
     ws.on('error', (e) => logger.error('[web-bridge] socket error', e));
   }
 
@@ -178,6 +203,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     token,
     hub,
     close: async () => {
+      runtime.close();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { ChannelName } from './names';
 import {
-  appInfoSchema,
   appSummarySchema,
   auditEntrySchema,
+  databaseStatusSchema,
   externalUrlSchema,
+  operationSchema,
+  operationSummarySchema,
   portAssignmentSchema,
   portRangesSchema,
-  storeStatusSchema,
+  systemInfoSchema,
 } from './schemas';
 
 /** One request channel: what the renderer may send and what main promises to answer. */
@@ -17,14 +19,15 @@ export interface ChannelSpec {
 }
 
 const noInput = z.object({}).strict();
+const operationIdInput = z.object({ id: z.string().min(1).max(100) }).strict();
 
 /**
  * Every request channel, declared once. Objects are strict: an unknown key is a VALIDATION error, never
  * silently dropped. `satisfies Record<ChannelName, ...>` keeps this map and `CHANNEL_NAMES` identical.
  */
 export const channels = {
-  'app.getInfo': { input: noInput, output: appInfoSchema },
-  'store.getStatus': { input: noInput, output: storeStatusSchema },
+  'system.getInfo': { input: noInput, output: systemInfoSchema },
+  'database.getStatus': { input: noInput, output: databaseStatusSchema },
   'apps.list': { input: noInput, output: z.array(appSummarySchema) },
   'ports.list': { input: noInput, output: z.array(portAssignmentSchema) },
   'settings.getPortRanges': { input: noInput, output: portRangesSchema },
@@ -39,10 +42,18 @@ export const channels = {
       .strict(),
     output: z.array(auditEntrySchema),
   },
-  'shell.openExternal': {
+  'links.openExternal': {
     input: z.object({ url: externalUrlSchema }).strict(),
     output: z.object({ opened: z.literal(true) }).strict(),
   },
+  // Newest first. The log backlog comes with `operations.get` and the `operations.progress` event.
+  'operations.list': {
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: z.array(operationSummarySchema),
+  },
+  'operations.get': { input: operationIdInput, output: operationSchema },
+  // Asks the operation to stop (its AbortSignal fires); it ends `cancelled` once its work has unwound.
+  'operations.cancel': { input: operationIdInput, output: operationSummarySchema },
 } satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channels = typeof channels;

@@ -19,7 +19,9 @@ type Namespace = ChannelName extends `${infer NS}.${string}` ? NS : never;
 type ChannelsIn<NS extends string> = Extract<ChannelName, `${NS}.${string}`>;
 type MethodOf<C extends ChannelName> = C extends `${string}.${infer M}` ? M : never;
 
-/** Channels whose whole input is optional take no argument: `proximity.app.getInfo()`. */
+/** Channels whose whole input is optional take no argument: `proximity.system.getInfo()`. */
+// `{} extends T` is the type-level test "every property of T is optional"; `{}` is meant here.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type ChannelMethod<C extends ChannelName> = {} extends ChannelInput<C>
   ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
   : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;

@@ -28,7 +28,23 @@ export const ERROR_CODES = [
   'BRIDGE_UNAVAILABLE',
   // The database was written by a newer Proximity (schema version above what this build knows); it is left untouched.
   'DB_SCHEMA_TOO_NEW',
-  // The node's SSH refused our login (key or password); details say which methods the server still offers.
+  // An operation was cancelled by the operator (its AbortSignal fired).
+  'OPERATION_CANCELLED',
+  // An operation was running when Proximity stopped; it did not finish.
+  'OPERATION_INTERRUPTED',
+  // A catalog manifest (ours or the original Proximity's format) is broken; details list each field path.
+  'CATALOG_MANIFEST_INVALID',
+  // An operator-supplied deployment parameter is missing or fails its manifest's validation.
+  'CATALOG_PARAMETER_INVALID',
+  // A value bound for the Caddyfile was refused by its strict pattern, or Caddy itself refused the generated file.
+  'PROXY_CONFIG_INVALID',
+  // The validated Caddyfile could not be swapped in or reloaded; the last good config is still the one serving.
+  'PROXY_APPLY_FAILED',
+  // A network setting or a value bound for the dnsmasq/iptables config was refused by its strict pattern.
+  'NETWORK_CONFIG_INVALID',
+  // Every address of the appliance LAN's static range is reserved.
+  'NETWORK_ADDRESS_EXHAUSTED',
+  // The node's SSH refused our login (key or password); details name the node, address and user, never the secret.
   'SSH_AUTH_FAILED',
   // An SSH connect, handshake or remote command did not finish within its deadline.
   'SSH_TIMEOUT',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventName } from './names';
-import { appSummarySchema, navigationSchema, storeStatusSchema } from './schemas';
+import { appSummarySchema, databaseStatusSchema, navigationSchema, operationSchema, portRangesSchema } from './schemas';
 
 /**
  * Events main pushes to the renderer. Each carries a full snapshot (not a diff), so a renderer that
@@ -10,7 +10,11 @@ import { appSummarySchema, navigationSchema, storeStatusSchema } from './schemas
  */
 export const events = {
   'apps.changed': { payload: z.array(appSummarySchema) },
-  'store.statusChanged': { payload: storeStatusSchema },
+  'database.statusChanged': { payload: databaseStatusSchema },
+  'settings.portRangesChanged': { payload: portRangesSchema },
+  // One snapshot PER OPERATION (keyed by `id`, see KEYED_EVENTS), with its log backlog: a late subscriber
+  // receives every remembered operation's current state and buffered log lines, not only the last payload.
+  'operations.progress': { payload: operationSchema },
   // "Show this screen" (tray menu actions). The latest request is replayed like any snapshot, so a window
   // the tray action had to open first still lands on the requested view.
   'ui.navigate': { payload: navigationSchema },

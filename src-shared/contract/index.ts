@@ -2,6 +2,7 @@
 // barrel (it pulls in zod); it imports `names`, `desktop-api` and types only.
 export * from './errors';
 export * from './names';
+export * from './origins';
 export * from './result';
 export * from './schemas';
 export * from './channels';

@@ -7,21 +7,48 @@
  * these lists, so the compiler rejects a channel that is in one place and not the other.
  */
 export const CHANNEL_NAMES = [
-  'app.getInfo',
-  'store.getStatus',
+  'system.getInfo',
+  'database.getStatus',
   'apps.list',
   'ports.list',
   'settings.getPortRanges',
   'settings.setPortRanges',
   'audit.list',
-  'shell.openExternal',
+  'links.openExternal',
+  'operations.list',
+  'operations.get',
+  'operations.cancel',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['apps.changed', 'store.statusChanged', 'ui.navigate'] as const;
+export const EVENT_NAMES = [
+  'apps.changed',
+  'database.statusChanged',
+  'settings.portRangesChanged',
+  'operations.progress',
+  'ui.navigate',
+] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
+
+/**
+ * Events that carry one snapshot per key (e.g. one per operation) instead of one snapshot overall: the value is
+ * the payload field that holds the key. Main and the local fan-outs keep the latest payload PER KEY and replay
+ * all of them to a late subscriber, so a window that opens mid-deploy still gets every running operation with
+ * its log backlog. Events not listed here keep one latest payload.
+ */
+export const KEYED_EVENTS: Partial<Record<EventName, string>> = { 'operations.progress': 'id' };
+
+/** How many keys a keyed event remembers for replay (oldest-updated dropped first). */
+export const KEYED_EVENT_REPLAY_LIMIT = 100;
+
+/** The replay key of one payload: '' for events with one snapshot overall. */
+export function replayKeyOf(event: EventName, payload: unknown): string {
+  const field = KEYED_EVENTS[event];
+  if (!field || typeof payload !== 'object' || payload === null) return '';
+  return String((payload as Record<string, unknown>)[field] ?? '');
+}
 
 /** Electron IPC channel that carries a request for `channel`. */
 export function ipcChannelFor(channel: ChannelName): `proximity:${ChannelName}` {

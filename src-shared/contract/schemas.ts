@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { errorCodeSchema } from './errors';
+import { isExternalWebUrl } from './origins';
 
 /**
  * Shapes of the data that crosses IPC. These are the renderer's view of the product, not the database rows:
@@ -24,7 +26,7 @@ export const secretStorageSchema = z
   .strict();
 export type SecretStorageInfo = z.infer<typeof secretStorageSchema>;
 
-export const appInfoSchema = z
+export const systemInfoSchema = z
   .object({
     name: z.string(),
     version: z.string(),
@@ -35,9 +37,9 @@ export const appInfoSchema = z
     secretStorage: secretStorageSchema.nullable(),
   })
   .strict();
-export type AppInfo = z.infer<typeof appInfoSchema>;
+export type SystemInfo = z.infer<typeof systemInfoSchema>;
 
-export const storeStatusSchema = z
+export const databaseStatusSchema = z
   .object({
     path: z.string(),
     schemaVersion: z.number().int().nonnegative(),
@@ -49,7 +51,7 @@ export const storeStatusSchema = z
     sizeBytes: z.number().int().nonnegative(),
   })
   .strict();
-export type StoreStatus = z.infer<typeof storeStatusSchema>;
+export type DatabaseStatus = z.infer<typeof databaseStatusSchema>;
 
 /** A TCP port number an operator may hand to Proximity: unprivileged, so never 0-1023. */
 export const portNumberSchema = z.number().int().min(1024).max(65535);
@@ -60,11 +62,16 @@ export const portRangeSchema = z
   .refine((r) => r.start <= r.end, { message: 'start must be <= end', path: ['start'] });
 export type PortRange = z.infer<typeof portRangeSchema>;
 
+/** The one overlap rule for port ranges (inclusive bounds): used by this schema and by core's settings. */
+export function portRangesOverlap(a: PortRange, b: PortRange): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
 /** `public` is what operators open in a browser; `internal` (the "canvas") is the frame-friendly port the app window embeds. */
 export const portRangesSchema = z
   .object({ public: portRangeSchema, internal: portRangeSchema })
   .strict()
-  .refine((r) => r.public.end < r.internal.start || r.internal.end < r.public.start, {
+  .refine((r) => !portRangesOverlap(r.public, r.internal), {
     message: 'public and internal port ranges must not overlap',
     path: ['internal'],
   });
@@ -74,6 +81,18 @@ export type PortRanges = z.infer<typeof portRangesSchema>;
 export const portPairSchema = z.object({ public: portNumberSchema, internal: portNumberSchema }).strict();
 export type PortPair = z.infer<typeof portPairSchema>;
 
+/**
+ * Where a deployed app stands. Core records these, the tray and the UI show them: one list for all.
+ * `missing`: the container is gone from Proxmox; `unknown`: not checked yet. Add states at the end.
+ */
+export const APP_STATUSES = ['pending', 'deploying', 'running', 'stopped', 'failed', 'missing', 'removing', 'unknown'] as const;
+export const appStatusSchema = z.enum(APP_STATUSES);
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
+/** The network appliance and Proxmox as one traffic light (tray, infrastructure screen). */
+export const infrastructureStatusSchema = z.enum(['healthy', 'degraded', 'down', 'unknown']);
+export type InfrastructureStatus = z.infer<typeof infrastructureStatusSchema>;
+
 export const appSummarySchema = z
   .object({
     id: z.string(),
@@ -82,7 +101,7 @@ export const appSummarySchema = z
     hostname: z.string(),
     node: z.string().nullable(),
     vmid: z.number().int().nullable(),
-    status: z.string(),
+    status: appStatusSchema,
     // null until the allocator has given the app its pair.
     ports: portPairSchema.nullable(),
   })
@@ -120,18 +139,57 @@ export const navigationSchema = z
   });
 export type Navigation = z.infer<typeof navigationSchema>;
 
-/** Only web pages may be opened outside the app: never file:, javascript:, custom schemes or credentials. */
+/** Only web pages may be opened outside the app: the policy is `isExternalWebUrl` (origins.ts). */
 export const externalUrlSchema = z
   .string()
   .max(2048)
-  .refine(
-    (raw) => {
-      try {
-        const u = new URL(raw);
-        return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an http(s) URL without credentials' },
-  );
+  .refine(isExternalWebUrl, { message: 'must be an http(s) URL without credentials' });
+
+/**
+ * Long work (deploy, provision, template download, backup). `interrupted`: it was running when Proximity stopped
+ * (crash, quit, power loss); what it had done is in its log, nothing resumes it by itself.
+ */
+export const OPERATION_STATES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const operationStateSchema = z.enum(OPERATION_STATES);
+export type OperationState = z.infer<typeof operationStateSchema>;
+
+/** How many log lines an operation keeps (older ones are counted in `logDropped`). */
+export const OPERATION_LOG_LIMIT = 500;
+
+export const operationLogLineSchema = z
+  .object({ seq: z.number().int().nonnegative(), at: z.string(), step: z.string().nullable(), text: z.string().max(4000) })
+  .strict();
+export type OperationLogLine = z.infer<typeof operationLogLineSchema>;
+
+export const operationErrorSchema = z
+  .object({ code: errorCodeSchema, message: z.string(), step: z.string().nullable() })
+  .strict();
+export type OperationError = z.infer<typeof operationErrorSchema>;
+
+export const operationSummarySchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    // What it acts on, e.g. an app id or a node name; null when nothing in particular.
+    target: z.string().nullable(),
+    state: operationStateSchema,
+    // The step running now (or the last one); null before the first step.
+    step: z.string().nullable(),
+    // 0-100, or null while the operation cannot estimate it.
+    percent: z.number().min(0).max(100).nullable(),
+    error: operationErrorSchema.nullable(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+  })
+  .strict();
+export type OperationSummary = z.infer<typeof operationSummarySchema>;
+
+/** One operation with its log backlog: what `operations.get` answers and what `operations.progress` carries. */
+export const operationSchema = operationSummarySchema
+  .extend({
+    log: z.array(operationLogLineSchema).max(OPERATION_LOG_LIMIT),
+    logDropped: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Operation = z.infer<typeof operationSchema>;

@@ -112,7 +112,7 @@ export const ipcRenderer = {
       return structuredClone(await handler(fakeEvent(), ...structuredClone(args)));
     } catch (e) {
       // Electron keeps only the message of a thrown error; fields (code, details) are lost at the bridge.
-      throw new Error(`Error invoking remote method '${channel}': ${String(e)}`);
+      throw new Error(`Error invoking remote method '${channel}': ${String(e)}`, { cause: e });
     }
   },
   send(channel: string, ...args: unknown[]): void {

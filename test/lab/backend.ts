@@ -24,6 +24,25 @@ export interface LabContainerSpec {
   searchdomain?: string;
   /** Raw container config (as GET .../config returns it), for backends that need more. */
   config: Record<string, unknown>;
+  /** What the node is (package versions, storage of the root disk): the userland's docker stand-in reads it. */
+  host?: LabHostFacts;
+}
+
+/**
+ * Facts about the PVE node a container runs on that decide how Docker behaves inside it (issue 12): the
+ * netns backend writes them to `/run/lab/host.json` in the container at every start.
+ */
+export interface LabHostFacts {
+  /** installed lxc-pve, e.g. `6.0.5-2` (older: AppArmor blocks runc >= 1.3.3, CVE-2025-52881) */
+  lxcPveVersion: string;
+  /** installed zfsutils-linux, e.g. `2.2.8-pve1` */
+  zfsVersion: string;
+  /** storage type of the root disk: dir, lvmthin, zfspool */
+  rootfsStorageType: string;
+  /** 1 for an unprivileged container */
+  unprivileged: 0 | 1;
+  /** the config's `features` string (`nesting=1,keyctl=1`) */
+  features: string;
 }
 
 export interface LabBridgeSpec {

@@ -1,7 +1,7 @@
 // `npm run lab [-- options]`: starts a lab and prints ONE JSON line describing it, then runs until SIGINT/SIGTERM/SIGHUP.
 //   --backend virtual|netns   --nodes N   --task-seconds S   --schema 8.4|9.1   --port P
 //   --pve-version X.Y.Z       --fast-401 (no 3 s delay on 401)   --userland-bin-dir DIR (netns)   --verbose
-//   --no-ssh (do not start the node's OpenSSH server)
+//   --no-ssh (do not start the node's OpenSSH server)   --lock-timeout S (config lock wait, PVE: 10)
 import { parseArgs } from 'node:util';
 import { startLab } from './lab';
 
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
         'userland-bin-dir': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         'no-ssh': { type: 'boolean', default: false },
+        'lock-timeout': { type: 'string', default: '10' },
       },
       strict: true,
       allowPositionals: false,
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(taskSeconds) || taskSeconds < 0 || taskSeconds > 600) fail(`--task-seconds must be 0..600`);
   const schema = values.schema;
   if (schema !== '8.4' && schema !== '9.1') fail(`--schema must be 8.4 or 9.1, got '${schema}'`);
+  const lockTimeout = Number(values['lock-timeout']);
+  if (!Number.isFinite(lockTimeout) || lockTimeout < 0 || lockTimeout > 600) fail('--lock-timeout must be 0..600');
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     pveVersion: values['pve-version'],
     authFailureDelayMs: values['fast-401'] ? 0 : 3000,
     ssh: !values['no-ssh'],
+    lockTimeoutMs: lockTimeout * 1000,
     logger: values.verbose ? (l) => process.stderr.write(`${l}\n`) : undefined,
   });
   process.stdout.write(`${JSON.stringify(lab.info)}\n`);

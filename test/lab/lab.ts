@@ -8,6 +8,7 @@ import type { SchemaVersion } from './pve/schema';
 import { startNodeSsh, type NodeSsh } from './node/ssh-server';
 import { prepareUserland } from './userland/prepare-userland';
 import type { NetnsBackend } from './netns/netns-backend';
+import { NETWORK_FAULT_KINDS, type NetworkFaultSpec } from './netns/network-faults';
 
 /** The Alpine userland (apk, OpenRC, docker stand-in) bound onto /usr/local/bin in netns containers. */
 export const DEFAULT_USERLAND_BIN_DIR = fileURLToPath(new URL('./userland/bin', import.meta.url));
@@ -22,6 +23,8 @@ export interface LabOptions {
   port?: number;
   /** delay of 401 answers; PVE uses 3000 (npm run lab default), tests want 0 */
   authFailureDelayMs?: number;
+  /** lock_config timeout in ms (PVE and default: 10000) */
+  lockTimeoutMs?: number;
   logger?: (line: string) => void;
   /** start the node's OpenSSH server with `pct`/`pveam` (default true; needs /usr/sbin/sshd) */
   ssh?: boolean;
@@ -61,6 +64,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       pveVersion: opts.pveVersion,
       port: opts.port,
       authFailureDelayMs: opts.authFailureDelayMs ?? 0,
+      lockTimeoutMs: opts.lockTimeoutMs,
       logger: opts.logger,
     });
   } catch (e) {
@@ -76,6 +80,14 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     if (opts.ssh !== false) ssh = await startNodeSsh({ emulator, backend });
     if (kind === 'netns') {
       const netns = backend as NetnsBackend;
+      // `POST /faults` also takes the LAN failures (network-faults.ts: upstreamDns, internetDown, staleResolvConf)
+      emulator.extendFaults({
+        name: 'network',
+        kinds: NETWORK_FAULT_KINDS,
+        apply: (spec) => netns.networkFaults.apply(spec as NetworkFaultSpec),
+        clear: () => netns.networkFaults.clear(),
+        summary: () => netns.networkFaults.summary(),
+      });
       await netns.exposeOnManagement(8006, { host: '127.0.0.1', port: emulator.port });
       if (ssh) await netns.exposeOnManagement(22, { host: '127.0.0.1', port: ssh.port });
       const address = netns.managementAddress();

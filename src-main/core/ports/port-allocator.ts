@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/audit-log';
 import { ProximityError } from '../errors';
 import type { SettingsStore } from '../settings/settings-store';
+import type { CoreEventPublisher } from '../events/core-events';
 import type { SqliteDatabase } from '../store/database';
 import { LowestFreePortQuery } from './lowest-free-port';
 import type { PortRange, PortRangeKind } from './port-range';
@@ -16,6 +17,8 @@ export interface PortAllocatorOptions {
   now?: () => Date;
   /** Attempts when another writer wins a port between our read and insert (should not happen under BEGIN IMMEDIATE). */
   maxAttempts?: number;
+  /** Told after every committed allocation and release (`ports.changed`). */
+  events?: CoreEventPublisher;
   /** Test seam: runs inside the transaction just before the insert. */
   beforeInsert?: (attempt: number, pair: { publicPort: number; internalPort: number }) => void;
 }
@@ -70,7 +73,9 @@ export class PortAllocator {
   allocate(appId: string, actor = 'system'): PortAssignment {
     for (let n = 1; ; n++) {
       try {
-        return this.allocateTx.immediate(appId, actor, n);
+        const assigned = this.allocateTx.immediate(appId, actor, n);
+        this.options.events?.emit('ports.changed', { appId, change: 'allocated' });
+        return assigned;
       } catch (e) {
         if (n < this.maxAttempts && isPortRace(e)) continue;
         throw e;
@@ -79,7 +84,9 @@ export class PortAllocator {
   }
 
   release(appId: string, actor = 'system'): PortAssignment {
-    return this.releaseTx.immediate(appId, actor);
+    const released = this.releaseTx.immediate(appId, actor);
+    this.options.events?.emit('ports.changed', { appId, change: 'released' });
+    return released;
   }
 
   get(appId: string): PortAssignment | undefined {

@@ -104,7 +104,7 @@ export function pinnedFetch(agent: Agent): FetchLike {
 
 /** Walks an error's `cause` chain for a ProximityError (proxmox-api and undici both wrap errors). */
 export function findProximityError(e: unknown): ProximityError | undefined {
-  for (let cur: any = e, depth = 0; cur && depth < 8; cur = cur.cause, depth++) {
+  for (let cur: unknown = e, depth = 0; cur && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
     if (cur instanceof ProximityError) return cur;
   }
   return undefined;

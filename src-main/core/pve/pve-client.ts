@@ -1,6 +1,6 @@
 // Thin factory for a `proxmox-api` client that talks to one PVE node over a pinned TLS connection.
 // Auth is either an API token (preferred: no CSRF, no ticket expiry) or user + password (ticket login).
-import proxmoxApi, { ProxmoxEngine, type Proxmox } from 'proxmox-api';
+import proxmoxApi, { ProxmoxEngine, type Proxmox, type ProxmoxEngineOptions } from 'proxmox-api';
 import type { Agent } from 'undici';
 import { ProximityError } from '../errors';
 import { createPinnedAgent, findProximityError, pinnedFetch } from './pinned-fetch';
@@ -33,7 +33,7 @@ export function createPveConnection(opts: PveClientOptions): PveConnection {
     schema: 'https' as const,
     queryTimeout: opts.queryTimeoutMs,
     // proxmox-api's FetchInterface is typed against its own copy of undici's types; both are undici 6
-    fetch: pinnedFetch(agent) as any,
+    fetch: pinnedFetch(agent) as unknown as ProxmoxEngineOptions['fetch'],
   };
   const engine =
     'tokenId' in opts.auth
@@ -55,7 +55,7 @@ const HTTP_ERROR_PATTERNS = [
 ];
 
 function parseHttpError(e: unknown): { status: number; reason: string; body?: string } | undefined {
-  for (let cur: any = e, depth = 0; cur && depth < 8; cur = cur.cause, depth++) {
+  for (let cur: unknown = e, depth = 0; cur && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
     const msg = cur instanceof Error ? cur.message : typeof cur === 'string' ? cur : '';
     for (const re of HTTP_ERROR_PATTERNS) {
       const m = re.exec(msg);

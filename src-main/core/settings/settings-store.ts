@@ -1,6 +1,7 @@
 import { ProximityError } from '../errors';
 import type { AuditLog } from '../audit/audit-log';
-import { rangesOverlap, type PortRange } from '../ports/port-range';
+import type { CoreEventPublisher } from '../events/core-events';
+import { portRangesOverlap, type PortRange } from '../ports/port-range';
 import type { SqliteDatabase } from '../store/database';
 import { isSettingKey, SETTING_DEFAULTS, SETTING_KEYS, SETTING_SCHEMAS, type SettingKey, type Settings, type SettingValue } from './settings-schema';
 
@@ -17,13 +18,15 @@ export interface PortRanges {
 export class SettingsStore {
   private readonly now: () => Date;
   private readonly selectValue;
+  private readonly events?: CoreEventPublisher;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly audit: AuditLog,
-    options: { now?: () => Date } = {},
+    options: { now?: () => Date; events?: CoreEventPublisher } = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.events = options.events;
     // Prepared once: the port allocator reads the ranges inside every allocation.
     this.selectValue = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   }
@@ -52,6 +55,7 @@ export class SettingsStore {
     if (key === 'ports.publicRange') return this.setPortRanges({ public: data as PortRange }, actor).public as SettingValue<K>;
     if (key === 'ports.internalRange') return this.setPortRanges({ internal: data as PortRange }, actor).internal as SettingValue<K>;
     this.db.transaction(() => this.write(key, data, actor)).immediate();
+    this.events?.emit('settings.changed', { keys: [key] });
     return data;
   }
 
@@ -66,10 +70,10 @@ export class SettingsStore {
   setPortRanges(change: Partial<PortRanges>, actor = 'system'): PortRanges {
     const pub = change.public === undefined ? undefined : parseValue('ports.publicRange', change.public);
     const internal = change.internal === undefined ? undefined : parseValue('ports.internalRange', change.internal);
-    return this.db
+    const saved = this.db
       .transaction(() => {
         const next: PortRanges = { public: pub ?? this.get('ports.publicRange'), internal: internal ?? this.get('ports.internalRange') };
-        if (rangesOverlap(next.public, next.internal)) {
+        if (portRangesOverlap(next.public, next.internal)) {
           throw new ProximityError(
             'VALIDATION',
             `The public range ${fmt(next.public)} and the internal range ${fmt(next.internal)} overlap; they must be disjoint.`,
@@ -83,6 +87,9 @@ export class SettingsStore {
         return next;
       })
       .immediate();
+    const keys: SettingKey[] = [...(pub ? (['ports.publicRange'] as const) : []), ...(internal ? (['ports.internalRange'] as const) : [])];
+    if (keys.length) this.events?.emit('settings.changed', { keys });
+    return saved;
   }
 
   private assertAssignmentsInside(column: 'public_port' | 'internal_port', range: PortRange): void {

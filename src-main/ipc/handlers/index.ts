@@ -1,21 +1,23 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
-import { createAppHandlers } from './app-handlers';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
+import { createDatabaseHandlers } from './database-handlers';
+import { createLinksHandlers } from './links-handlers';
+import { createOperationsHandlers } from './operations-handlers';
 import { createPortsHandlers } from './ports-handlers';
 import { createSettingsHandlers } from './settings-handlers';
-import { createShellHandlers } from './shell-handlers';
-import { createStoreHandlers } from './store-handlers';
+import { createSystemHandlers } from './system-handlers';
 
 /** Every channel's handler, built from injected deps. The `Handlers` type fails to compile if one is missing. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
-    ...createAppHandlers(deps),
-    ...createStoreHandlers(deps),
+    ...createSystemHandlers(deps),
+    ...createDatabaseHandlers(deps),
     ...createAppsHandlers(deps),
     ...createPortsHandlers(deps),
     ...createSettingsHandlers(deps),
     ...createAuditHandlers(deps),
-    ...createShellHandlers(deps),
+    ...createLinksHandlers(deps),
+    ...createOperationsHandlers(deps),
   };
 }

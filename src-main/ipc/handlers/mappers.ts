@@ -1,10 +1,10 @@
-import type { AppSummary, AuditEntry, PortAssignment, PortRanges, StoreStatus } from '../../../src-shared/contract/schemas';
+import type { AppSummary, AuditEntry, DatabaseStatus, PortAssignment, PortRanges } from '../../../src-shared/contract/schemas';
 import type { CoreAuditEntry, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
 
 // Core objects -> contract shapes. Spelled out field by field (no spreading) so a new core field never
 // reaches the renderer by accident, and a renamed one fails to compile here.
 
-export function toStoreStatus(s: CoreDbStatus): StoreStatus {
+export function toDatabaseStatus(s: CoreDbStatus): DatabaseStatus {
   return {
     path: s.path,
     schemaVersion: s.schemaVersion,

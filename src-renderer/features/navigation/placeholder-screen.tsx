@@ -34,11 +34,11 @@ export function PlaceholderScreen({ view, appId, api }: { view: Exclude<View, 's
 
 /** The display name of `appId`, from the apps snapshot main pushes (replayed on subscribe). */
 function useAppName(api: DesktopApi, appId: string | null): string | null {
-  const [name, setName] = useState<string | null>(null);
+  // Keyed by the app it names, so the previous app's name never shows for the next one (no reset inside the effect).
+  const [seen, setSeen] = useState<{ appId: string; name: string | null } | null>(null);
   useEffect(() => {
-    setName(null);
     if (!appId) return;
-    return api.onAppsChanged((apps) => setName(apps.find((a) => a.id === appId)?.name ?? null));
+    return api.onAppsChanged((apps) => setSeen({ appId, name: apps.find((a) => a.id === appId)?.name ?? null }));
   }, [api, appId]);
-  return name;
+  return appId !== null && seen?.appId === appId ? seen.name : null;
 }

@@ -15,8 +15,8 @@ export const useSecretStorageStore = create<SecretStorageState>((set) => ({
   status: null,
   acknowledged: false,
   load: async (api) => {
-    const info = await api.app.getInfo();
-    // A failed app.getInfo is shown by the System screen; the banner only needs the status when there is one.
+    const info = await api.system.getInfo();
+    // A failed system.getInfo is shown by the System screen; the banner only needs the status when there is one.
     if (info.ok) set({ status: info.value.secretStorage });
   },
   acknowledge: () => set({ acknowledged: true }),

@@ -1,31 +1,44 @@
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { IpcError } from '../../../src-shared/contract/errors';
 import type { SecretStorageInfo } from '../../../src-shared/contract/schemas';
+import { isDisconnected, useConnectionStore } from '../connection/connection-store';
 import { ErrorBanner } from './error-banner';
 import { useSystemStore } from './system-store';
 
-/** Overview of this installation: what is running, where its data lives and how healthy the store is. */
+/**
+ * Overview of this installation: what is running, where its data lives and how healthy the store is. Values
+ * that may be out of date (disconnected, or the last reload of that section failed) are marked stale and lose
+ * their good/bad colour; everything reloads by itself when the connection comes back.
+ */
 export function SystemScreen({ api }: { api: DesktopApi }) {
-  const { info, status, portRanges, errors, loading, load, applyStatus } = useSystemStore();
+  const { info, status, portRanges, errors, loading, load, applyStatus, applyPortRanges } = useSystemStore();
+  const connection = useConnectionStore((s) => s.status);
+  const disconnected = isDisconnected(connection);
+  const stale = (error: IpcError | undefined, value: unknown) => value !== null && (disconnected || error !== undefined);
+
+  const infoStale = stale(errors.info, info);
+  const statusStale = stale(errors.status, status);
 
   useEffect(() => {
-    void load(api);
-    return api.onStoreStatusChanged(applyStatus);
-  }, [api, load, applyStatus]);
+    void load(api); // again after every reconnection (`opens` rises)
+  }, [api, load, connection.opens]);
+  useEffect(() => api.onDatabaseStatusChanged(applyStatus), [api, applyStatus]);
+  useEffect(() => api.onSettingsPortRangesChanged(applyPortRanges), [api, applyPortRanges]);
 
   return (
     <section className="screen" data-testid="system-screen" aria-busy={loading}>
       <header className="screen-header">
         <h1>System</h1>
-        <button type="button" onClick={() => void load(api)} disabled={loading} data-testid="system-refresh">
+        <button type="button" onClick={() => void load(api)} disabled={loading || disconnected} data-testid="system-refresh">
           {loading ? 'Loading…' : 'Refresh'}
         </button>
       </header>
 
       <div className="cards">
-        <Card title="Application">
-          {errors.info && <ErrorBanner error={errors.info} testId="system-info-error" />}
+        <Card title="Application" stale={infoStale} testId="system-info-card">
+          <SectionError error={errors.info} testId="system-info-error" />
           <Field label="Version" testId="system-version" value={info?.version} />
           <Field label="Runtime" testId="system-runtime" value={info?.runtime} />
           <Field label="Platform" testId="system-platform" value={info?.platform} />
@@ -34,12 +47,12 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
             label="Secret storage"
             testId="system-secret-storage"
             value={info ? describeSecretStorage(info.secretStorage) : undefined}
-            tone={info?.secretStorage ? (info.secretStorage.encrypted ? 'good' : 'bad') : undefined}
+            tone={info?.secretStorage && !infoStale ? (info.secretStorage.encrypted ? 'good' : 'bad') : undefined}
           />
         </Card>
 
-        <Card title="Database">
-          {errors.status && <ErrorBanner error={errors.status} testId="system-status-error" />}
+        <Card title="Database" stale={statusStale} testId="system-status-card">
+          <SectionError error={errors.status} testId="system-status-error" />
           <Field label="File" testId="system-db-path" value={status?.path} mono />
           <Field
             label="Schema version"
@@ -51,15 +64,15 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
             label="Integrity"
             testId="system-integrity"
             value={status?.integrity}
-            tone={status ? (status.integrity === 'ok' ? 'good' : 'bad') : undefined}
+            tone={status && !statusStale ? (status.integrity === 'ok' ? 'good' : 'bad') : undefined}
           />
           <Field label="Journal mode" testId="system-journal-mode" value={status?.journalMode} />
           <Field label="Foreign keys" testId="system-foreign-keys" value={status ? (status.foreignKeys ? 'on' : 'off') : undefined} />
           <Field label="Size" testId="system-db-size" value={status ? formatBytes(status.sizeBytes) : undefined} />
         </Card>
 
-        <Card title="Port ranges">
-          {errors.portRanges && <ErrorBanner error={errors.portRanges} testId="system-ports-error" />}
+        <Card title="Port ranges" stale={stale(errors.portRanges, portRanges)} testId="system-ports-card">
+          <SectionError error={errors.portRanges} testId="system-ports-error" />
           <Field
             label="Public"
             testId="system-public-range"
@@ -76,10 +89,19 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
   );
 }
 
-function Card({ title, children }: { title: string; children: ReactNode }) {
+/** A section's own failure. A lost connection is not repeated here: the connection banner says it once. */
+function SectionError({ error, testId }: { error: IpcError | undefined; testId: string }) {
+  if (!error || error.code === 'BRIDGE_UNAVAILABLE') return null;
+  return <ErrorBanner error={error} testId={testId} />;
+}
+
+function Card({ title, children, stale, testId }: { title: string; children: ReactNode; stale: boolean; testId: string }) {
   return (
-    <article className="card">
-      <h2>{title}</h2>
+    <article className={stale ? 'card stale' : 'card'} data-testid={testId} data-stale={stale ? 'true' : 'false'}>
+      <h2>
+        {title}
+        {stale && <span className="stale-badge"> · last known values</span>}
+      </h2>
       <dl>{children}</dl>
     </article>
   );

@@ -1,20 +1,22 @@
 import { create } from 'zustand';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
-import type { AppInfo, PortRanges, StoreStatus } from '../../../src-shared/contract/schemas';
+import type { SystemInfo, PortRanges, DatabaseStatus } from '../../../src-shared/contract/schemas';
 
 type Section = 'info' | 'status' | 'portRanges';
 
 export interface SystemState {
-  info: AppInfo | null;
-  status: StoreStatus | null;
+  info: SystemInfo | null;
+  status: DatabaseStatus | null;
   portRanges: PortRanges | null;
   errors: Partial<Record<Section, IpcError>>;
   loading: boolean;
   /** Loads everything the System screen shows; each section fails on its own. */
   load(api: DesktopApi): Promise<void>;
-  /** Applies a `store.statusChanged` event (pushed by main; the renderer never polls). */
-  applyStatus(status: StoreStatus): void;
+  /** Applies a `database.statusChanged` event (pushed by main; the renderer never polls). */
+  applyStatus(status: DatabaseStatus): void;
+  /** Applies a `settings.portRangesChanged` event. */
+  applyPortRanges(portRanges: PortRanges): void;
 }
 
 export const useSystemStore = create<SystemState>((set) => ({
@@ -26,8 +28,8 @@ export const useSystemStore = create<SystemState>((set) => ({
   load: async (api) => {
     set({ loading: true });
     const [info, status, portRanges] = await Promise.all([
-      api.app.getInfo(),
-      api.store.getStatus(),
+      api.system.getInfo(),
+      api.database.getStatus(),
       api.settings.getPortRanges(),
     ]);
     const errors: SystemState['errors'] = {};
@@ -42,5 +44,6 @@ export const useSystemStore = create<SystemState>((set) => ({
       portRanges: portRanges.ok ? portRanges.value : s.portRanges,
     }));
   },
-  applyStatus: (status) => set({ status }),
+  applyStatus: (status) => set((s) => ({ status, errors: { ...s.errors, status: undefined } })),
+  applyPortRanges: (portRanges) => set((s) => ({ portRanges, errors: { ...s.errors, portRanges: undefined } })),
 }));

@@ -23,7 +23,7 @@ export function rendererBuildIsStale(root: string): boolean {
   const built = path.join(root, 'out', 'renderer', 'index.html');
   if (!fs.existsSync(built)) return true;
   const builtAt = fs.statSync(built).mtimeMs;
-  const sources = [path.join(root, 'src-renderer'), path.join(root, 'src-preload', 'contract'), path.join(root, 'electron.vite.config.ts')];
+  const sources = [path.join(root, 'src-renderer'), path.join(root, 'src-shared'), path.join(root, 'electron.vite.config.ts')];
   return sources.some((p) => newestMtime(p) > builtAt);
 }
 

@@ -89,6 +89,15 @@ describe('web bridge server (HTTP + WebSocket)', () => {
     }
   });
 
+  it('tells a tab whether its token is the current one (why a socket could not open), and nothing else', async () => {
+    expect((await get(`/bridge?token=${encodeURIComponent(bridge.token)}`)).status).toBe(204);
+    const wrong = await get('/bridge?token=wrong');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toBe('Authentication failed');
+    expect((await get('/bridge')).status).toBe(401);
+    expect((await get(`/bridge?token=${encodeURIComponent(bridge.token)}`, { host: 'evil.example' })).status).toBe(421);
+  });
+
   it('refuses requests whose Host is not this server (DNS rebinding)', async () => {
     expect((await get('/', { host: 'evil.example' })).status).toBe(421);
     expect((await get('/', { host: `localhost:${port()}` })).status).toBe(421);
@@ -99,17 +108,17 @@ describe('web bridge server (HTTP + WebSocket)', () => {
     const messages: unknown[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'app.getInfo', input: {} }));
+    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'system.getInfo', input: {} }));
     ws.send(JSON.stringify({ t: 'invoke', id: 2, channel: 'app.quit', input: {} }));
     ws.send(JSON.stringify({ t: 'invoke', id: 3, channel: 'audit.list', input: { limit: -1 } }));
-    ws.send(JSON.stringify({ t: 'subscribe', event: 'store.statusChanged' }));
+    ws.send(JSON.stringify({ t: 'subscribe', event: 'database.statusChanged' }));
     await expect.poll(() => messages.length).toBe(4);
     expect(messages).toEqual(
       expect.arrayContaining([
         { t: 'result', id: 1, result: { ok: true, value: expect.objectContaining({ version: '1.2.3', runtime: 'web-bridge' }) } },
         { t: 'result', id: 2, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CHANNEL' }) } },
         { t: 'result', id: 3, result: { ok: false, error: expect.objectContaining({ code: 'VALIDATION' }) } },
-        { t: 'event', event: 'store.statusChanged', payload: expect.objectContaining({ integrity: 'ok' }) },
+        { t: 'event', event: 'database.statusChanged', payload: expect.objectContaining({ integrity: 'ok' }) },
       ]),
     );
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,7 +86,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
         const api = (globalThis as unknown as BrowserGlobals).proximity;
         const apps = await new Promise<unknown>((resolve) => api.onAppsChanged(resolve));
         const invalid = await api.audit.list({ limit: 9999 });
-        const external = await api.shell.openExternal({ url: 'https://example.org/' });
+        const external = await api.links.openExternal({ url: 'https://example.org/' });
         return { apps, invalid, external };
       });
       expect(fromPage.apps).toMatchObject([{ id: appId, ports: { public: 30000, internal: 40000 } }]);
@@ -167,6 +168,63 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       await expect.poll(() => page.getByTestId('no-desktop-api').getAttribute('data-error-code')).toBe('BRIDGE_UNAVAILABLE');
     } finally {
       await page.close();
+    }
+  });
+
+  it('with a wrong token, says once that authentication failed (and shows no data, no per-section errors)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${bridge.origin}/?token=${'x'.repeat(43)}`);
+      const banner = page.getByTestId('connection-banner');
+      await expect.poll(() => banner.getAttribute('data-state'), { timeout: 15_000 }).toBe('refused');
+      expect(await banner.textContent()).toContain('authentication failed');
+      // Give the three section loads their answers, then count: one message on the whole page.
+      await expect.poll(() => page.getByTestId('system-refresh').isDisabled()).toBe(true);
+      expect(await page.getByRole('alert').count()).toBe(1);
+      expect(await page.getByTestId('system-status-error').count()).toBe(0);
+      expect(await page.getByTestId('system-version').textContent()).toBe('—');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('marks data stale as soon as the bridge stops, and reconnects and reloads by itself when it returns', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const quiet = { error: () => {}, warn: () => {} };
+    let live: WebBridge | null = await startWebBridge({ core, staticDir, token, logger: quiet });
+    const port = Number(new URL(live.origin).port);
+    const page = await browser.newPage();
+    const card = page.getByTestId('system-status-card');
+    const integrity = page.getByTestId('system-integrity');
+    const banner = page.getByTestId('connection-banner');
+    try {
+      await page.goto(live.url);
+      await expect.poll(() => integrity.getAttribute('class'), { timeout: 15_000 }).toBe('good');
+      expect(await card.getAttribute('data-stale')).toBe('false');
+
+      await live.close();
+      live = null;
+      // No Refresh click: the page notices by itself, says it once, and stops showing a green "ok".
+      await expect.poll(() => banner.getAttribute('data-state'), { timeout: 15_000 }).toBe('lost');
+      expect(await page.getByRole('alert').count()).toBe(1);
+      expect(await card.getAttribute('data-stale')).toBe('true');
+      expect(await integrity.getAttribute('class')).toBeNull();
+      expect(await integrity.textContent()).toBe('ok'); // the last known value, marked as such
+
+      // Something changes while the bridge is away; the page must show it after reconnecting.
+      core.settings.setPortRanges({ public: { start: 30000, end: 31999 } }); // (the app holds port 30000)
+      live = await startWebBridge({ core, staticDir, token, port, logger: quiet });
+      await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('30000–31999');
+      expect(await card.getAttribute('data-stale')).toBe('false');
+      expect(await integrity.getAttribute('class')).toBe('good');
+      // Events flow again over the new connection.
+      core.settings.setPortRanges({ public: { start: 30000, end: 32999 } });
+      await expect.poll(() => page.getByTestId('system-public-range').textContent(), { timeout: 10_000 }).toBe('30000–32999');
+    } finally {
+      await page.close();
+      await live?.close();
+      core.settings.setPortRanges({ public: { start: 30000, end: 30999 } });
     }
   });
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { PortAllocator } from '../../../src-main/core/ports/port-allocator';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../../src-main/core/core-context';
 import type { PortAssignment } from '../../../src-main/core/ports/port-allocator';
+import { MIGRATIONS } from '../../../src-main/core/store/migrations';
 import { makeTempDir } from '../../unit/store/sqlite-test-files';
 
 const WORKER = path.join(__dirname, 'race-worker.ts');
@@ -58,7 +59,7 @@ describe('two processes allocating ports on the same database file', () => {
     await Promise.all(workers.map((w) => w.result));
     const check = openCore({ dataDir: dir, appVersion: 'test' });
     expect(check.db.status()).toMatchObject({ schemaVersion: check.db.status().latestVersion, integrity: 'ok', journalMode: 'wal' });
-    expect(check.db.handle.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    expect(check.db.handle.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     check.close();
   }, 60_000);
 

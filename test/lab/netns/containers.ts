@@ -43,6 +43,8 @@ export interface ContainersOptions {
   userlandBinDir: string;
   templateDir?: string;
   gateway: string;
+  /** network fault staleResolvConf: the resolver a starting container keeps instead of DHCP's (null: none) */
+  staleResolver?: () => string | null;
 }
 
 export class Containers {
@@ -99,13 +101,16 @@ export class Containers {
         if (!bridges.has(n.bridge)) throw new PveHttpError(500, `bridge '${n.bridge}' does not exist`);
       }
       if (!fs.existsSync(ct.rootfs)) seedRootfs(ct.rootfs, this.o.templateDir);
-      const keepResolv = !!(spec.nameserver || spec.searchdomain);
-      writeStartFiles(ct.rootfs, { hostname: spec.hostname, resolvConf: this.resolvConf(spec) });
+      const stale = this.o.staleResolver?.() ?? null;
+      const keepResolv = !!(spec.nameserver || spec.searchdomain) || stale !== null;
+      writeStartFiles(ct.rootfs, { hostname: spec.hostname, resolvConf: stale ? `search lab\nnameserver ${stale}\n` : this.resolvConf(spec) });
+      // what the node is (lxc-pve, ZFS, privilege): the docker stand-in behaves accordingly (issue 12)
+      fs.writeFileSync(path.join(ct.rootfs, 'run/lab/host.json'), `${JSON.stringify(spec.host ?? null)}\n`);
       fs.writeFileSync(path.join(ct.rootfs, UDHCPC_SCRIPT), udhcpcScript(keepResolv), { mode: 0o755 });
       const netns = this.net.names.container(spec.vmid);
       await run(['ip', 'netns', 'del', netns], { allowFail: true });
       await run(['ip', 'netns', 'add', netns]);
-      let init: ContainerInit | null = null;
+      let init: ContainerInit;
       try {
         await ensureNoForwarding(netns);
         await setupLinks(nodeNs, netns, spec.vmid, spec.nets);

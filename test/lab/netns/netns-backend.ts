@@ -9,6 +9,7 @@ import { cleanupPrefix, removeRunDir, RUN_DIR_MARKER } from './cleanup';
 import type { ExecOptions } from './container-runtime';
 import { Containers } from './containers';
 import { ManagementRelays, type ManagementTarget } from './management';
+import { NetworkFaults } from './network-faults';
 import { NodeNetwork } from './node-network';
 import { acquireSlot, type LabSubnet, type SlotLease } from './slots';
 
@@ -49,6 +50,8 @@ export interface NetnsBackend extends LabBackend {
   nodeNetns(node?: string): string;
   containerNetns(node: string, vmid: number): string | null;
   readonly upstreamNetns: string;
+  /** LAN failures (upstream DNS down, internet down, stale resolv.conf) applied for real; see network-faults.ts */
+  readonly networkFaults: NetworkFaults;
 }
 
 class NetnsLab implements NetnsBackend {
@@ -61,6 +64,8 @@ class NetnsLab implements NetnsBackend {
   private readonly network: NodeNetwork;
   private readonly containers: Containers;
   private readonly relays: ManagementRelays;
+  /** failures of the LAN (upstream DNS, internet, stale resolv.conf): issue 12, failure 4 */
+  readonly networkFaults: NetworkFaults;
   private closed: Promise<void> | null = null;
   private initialised = false;
 
@@ -81,6 +86,8 @@ class NetnsLab implements NetnsBackend {
     this.subnet = this.lease.subnet;
     this.runDir = this.lease.runDir;
     this.network = new NodeNetwork(this.prefix, this.subnet, this.runDir);
+    const lanBase = this.subnet.gateway.split('.').slice(0, 3).join('.');
+    this.networkFaults = new NetworkFaults(() => this.network.names.upstream, this.subnet.gateway, `${lanBase}.53`);
     this.containers = new Containers(
       {
         prefix: this.prefix,
@@ -88,6 +95,7 @@ class NetnsLab implements NetnsBackend {
         userlandBinDir: path.resolve(opts.userlandBinDir),
         templateDir: opts.templateDir ? path.resolve(opts.templateDir) : undefined,
         gateway: this.subnet.gateway,
+        staleResolver: () => this.networkFaults.staleResolver(),
       },
       this.network,
     );

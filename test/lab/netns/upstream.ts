@@ -20,6 +20,8 @@ export interface UpstreamOptions {
 }
 
 export const LAB_DOMAIN = 'lab';
+/** Names on "the internet" that the upstream DNS answers with the internet endpoint's address. */
+export const INTERNET_NAMES = ['dl-cdn.alpinelinux.org'];
 
 export class Upstream {
   private constructor(
@@ -55,6 +57,9 @@ function dnsmasqArgs(o: UpstreamOptions): string[] {
   const names: Record<string, string> = {
     [`internet.${LAB_DOMAIN}`]: o.subnet.gateway,
     [`gateway.${LAB_DOMAIN}`]: o.subnet.gateway,
+    // The Alpine package mirror is "on the internet": the lab's internet endpoint answers for it (the apk
+    // stand-in resolves it and fetches APKINDEX from there, so broken DNS or NAT really breaks `apk add`).
+    ...Object.fromEntries(INTERNET_NAMES.map((name) => [name, o.subnet.gateway])),
     ...o.hosts,
   };
   return [

@@ -14,6 +14,8 @@ export interface CliHost {
   backend: LabBackend & Partial<ExecCapableBackend>;
   callApi(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Record<string, unknown>): Promise<any>;
   waitTask(upid: string): Promise<string>;
+  /** `pveam update` (no API endpoint): refresh the node's template index; false = the update failed */
+  updateTemplateIndex?(): boolean;
 }
 
 /** One CLI invocation as the thin client sends it. */

@@ -14,7 +14,14 @@ let lab: Lab;
 let ssh: NodeSsh;
 let conn: Client;
 let runDir: string;
-const run = (line: string) => sshExec(conn, line, { timeoutMs: 20_000 });
+// Each command is one SSH session (sshd forks, a shell starts the Node `pct` client, which asks the emulator):
+// 0.3-0.6 s on an idle machine and several times that on a loaded 2-core CI runner. The tests therefore wait
+// for each command's exit with a generous per-command deadline, and a test that chains many commands gets a
+// budget sized for that chain, not the 20 s default meant for a single step (which the 16-command lifecycle
+// test used to exceed under the full suite).
+const COMMAND_DEADLINE_MS = 60_000;
+const CHAIN_BUDGET_MS = (commands: number) => commands * COMMAND_DEADLINE_MS;
+const run = (line: string) => sshExec(conn, line, { timeoutMs: COMMAND_DEADLINE_MS });
 
 beforeAll(async () => {
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-node-emu-'));
@@ -35,7 +42,7 @@ describe('pct/pveam on the emulator (virtual backend)', () => {
   it('pveversion reports the emulated pve-manager', async () => {
     const r = await run('pveversion');
     expect(r.stdout).toMatch(/^pve-manager\/8\.4\.\d+\/[0-9a-f]+ \(running kernel: [\w.-]+-pve\)\n$/);
-  });
+  }, CHAIN_BUDGET_MS(1));
 
   it('pveam lists and downloads templates of the emulated storage', async () => {
     const av = await run('pveam available --section system');
@@ -47,7 +54,7 @@ describe('pct/pveam on the emulator (virtual backend)', () => {
     expect((await run('pveam list local')).stdout).toMatch(new RegExp(`^local:vztmpl/${ALPINE.replace(/\./g, '\\.')} +\\d+\\.\\d\\dMB$`, 'm'));
     const content = await lab.emulator.callApi('GET', '/nodes/pve/storage/local/content', { content: 'vztmpl' });
     expect(content.map((c: { volid: string }) => c.volid)).toEqual([`local:vztmpl/${ALPINE}`]);
-  });
+  }, CHAIN_BUDGET_MS(4));
 
   it('pct create/list/start/status/config/set/exec/stop/destroy (and pveam remove) act on the API state', async () => {
     const create = await run(`pct create 150 local:vztmpl/${ALPINE} --hostname vt --rootfs local-lvm:1 --net0 name=eth0,bridge=vmbr0,ip=dhcp`);
@@ -79,5 +86,5 @@ describe('pct/pveam on the emulator (virtual backend)', () => {
     const rm = await run(`pveam remove local:vztmpl/${ALPINE}`);
     expect(rm.code, rm.stderr).toBe(0);
     expect((await run('pveam list local')).stdout).toBe(`${'NAME'.padEnd(60)} SIZE  \n`);
-  });
+  }, CHAIN_BUDGET_MS(19));
 });

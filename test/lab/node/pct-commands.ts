@@ -139,7 +139,7 @@ async function pctCopy(host: CliHost, cmd: 'push' | 'pull', args: string[], cwd:
   const p = parseArgs(args, { usage, positional: ['vmid', 'src', 'dst'], options: FILE_OPTS });
   const vmid = parseVmid(p.positional[0]!, usage);
   const [, src, dst] = p.positional as [string, string, string];
-  let running = false;
+  let running: boolean;
   try {
     running = await isRunning(host, vmid);
   } catch {

@@ -1,5 +1,5 @@
 // `pveam` as on a PVE 8 node (pve-manager PVE/CLI/pveam.pm): `available` and `download` are the aplinfo API,
-// `list`/`remove` the storage content API, `update` is CLI-only (the lab's index is always current).
+// `list`/`remove` the storage content API, `update` is CLI-only (refreshes the node's index, see host-failures.ts).
 import { api, taskLog, waitUpid } from './api-call.js';
 import { paramError, parseArgs } from './cli-args.js';
 import { CliDie, Out, type CliHost, type CliResponse } from './cli-types.js';
@@ -36,6 +36,8 @@ async function dispatch(host: CliHost, cmd: string, args: string[], out: Out): P
   switch (cmd) {
     case 'update':
       parseArgs(args, { usage, positional: [], options: [] });
+      // pve-manager PVE/CLI/pveam.pm: PVE::APLInfo::update fetches aplinfo.dat from download.proxmox.com
+      if (host.updateTemplateIndex && !host.updateTemplateIndex()) throw new CliDie('update failed - see /var/log/pveam.log for details\n');
       out.print('update successful');
       return;
     case 'available': {

@@ -15,6 +15,8 @@ export interface EmulatorLike {
   nodes: readonly (string | { node: string })[];
   callApi(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Record<string, unknown>, identity?: unknown): Promise<any>;
   waitTask(upid: string): Promise<string>;
+  /** the emulator's fault injector (for `pveam update`, which has no API endpoint) */
+  faults?: { host: { updateTemplateIndex(node: string): boolean } };
   control: ControlLike & { url: string; token: string };
 }
 
@@ -56,7 +58,10 @@ export async function startNodeSsh(opts: NodeSshOptions): Promise<NodeSsh> {
     if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
   };
 
-  registerHost(emulator, { node, backend, callApi: (m, p, params) => emulator.callApi(m, p, params), waitTask: (u) => emulator.waitTask(u) });
+  registerHost(emulator, {
+    node, backend, callApi: (m, p, params) => emulator.callApi(m, p, params), waitTask: (u) => emulator.waitTask(u),
+    updateTemplateIndex: emulator.faults?.host ? () => emulator.faults!.host.updateTemplateIndex(node) : undefined,
+  });
 
   const hostKey = path.join(runDir, 'ssh_host_ed25519_key');
   const clientKey = path.join(runDir, 'id_ed25519');

@@ -65,7 +65,7 @@ describe('openrc', () => {
     expect(fs.readlinkSync(path.join(root, 'etc/runlevels/default/dnsmasq'))).toBe('/etc/init.d/dnsmasq');
     const bad = run('rc-update', 'add', 'nginx');
     expect([bad.code, bad.stderr]).toEqual([1, " * rc-update: service `nginx' does not exist\n"]);
-    expect(run('rc-status').stdout).toMatch(/^Runlevel: default\n dnsmasq {2,}\[  stopped  \]\n/);
+    expect(run('rc-status').stdout).toMatch(/^Runlevel: default\n dnsmasq {2,}\[ {2}stopped {2}\]\n/);
     expect(run('rc-update', 'del', 'dnsmasq').stdout).toBe(' * service dnsmasq removed from runlevel default\n');
   });
 

@@ -1,6 +1,8 @@
 // The part of PVE's request handling that is the same for HTTPS requests and in-process calls (the way `pct`
 // and `pveam` run the API code on the node): find the method (501), merge URI + query/body params, verify
 // them against the schema (400 + `errors`), run the handler, and normalise its result or error.
+import type { AccessState } from './access/access-state';
+import { checkApiPermissions } from './access/perm-check';
 import type { PveSchema, ResolvedRoute } from './schema';
 import type { Router } from './router';
 import { PveHttpError, type PveIdentity, type RouteResult, type TaskManager } from './types';
@@ -25,6 +27,8 @@ export interface ApiCoreDeps {
   schema: PveSchema;
   router: Router;
   tasks: TaskManager;
+  /** users, tokens and ACLs; when set, every call is permission-checked like PVE (root@pam passes all) */
+  access?: AccessState;
   logger?: (line: string) => void;
 }
 
@@ -48,6 +52,8 @@ export async function runRoute(deps: ApiCoreDeps, route: ResolvedRoute, call: Ap
       }
     }
     const merged = { ...call.params, ...route.pathParams };
+    // pve-manager HTTPServer rest_handler: check_api2_permissions on the merged, not yet verified parameters
+    if (deps.access) checkApiPermissions(deps.access, route.info.permissions, call.identity.authid, merged);
     const v = deps.schema.validate(route, merged, { encoding: call.encoding });
     if (!v.ok) throw new PveHttpError(400, 'Parameter verification failed.', v.errors);
     const handler = deps.router.get(route.method, route.template);

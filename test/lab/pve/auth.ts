@@ -3,6 +3,7 @@
 // `<HEX time>:<hmac-sha256 base64>`, API tokens `PVEAPIToken=USER@REALM!TOKENID=SECRET`, login / renewal at
 // POST /access/ticket. The lab knows exactly one user, root@pam, and one API token.
 import { createHmac, generateKeyPair, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import type { AccessState } from './access/access-state';
 import type { FaultInjector } from './faults';
 import type { Router } from './router';
 import { PveHttpError, type PveIdentity } from './types';
@@ -13,8 +14,10 @@ const CLOCK_SKEW_S = 300;
 
 export interface AuthOptions {
   password: string;
-  /** full token id (`root@pam!proximity`) -> secret (UUID) */
+  /** full token id (`root@pam!proximity`) -> secret (UUID); used when there is no `access` state */
   tokens: Record<string, string>;
+  /** users, their passwords and tokens (access/access-state.ts); when set, it decides logins and tokens */
+  access?: AccessState;
   /** pve-manager version; decides the 401 reason text for bad tickets (see authFailedMessage). */
   pveVersion: string;
   ticketLifetimeSeconds: number;
@@ -111,7 +114,7 @@ export class LabAuth {
     if (!m) return undefined;
     const [, user, hexTime, sig] = m;
     const plain = `PVE:${user}:${hexTime}`;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = verify('sha256', Buffer.from(plain), this.publicKey, Buffer.from(sig, 'base64'));
     } catch {
@@ -187,7 +190,7 @@ export class LabAuth {
     if (!m) throw this.invalidToken('invalid token value!');
     const [, user, tokenName, secret] = m;
     const authid = `${user}!${tokenName}`;
-    const want = this.opts.tokens[authid];
+    const want = this.opts.access ? this.opts.access.tokenSecret(authid) : this.opts.tokens[authid];
     if (want === undefined) throw this.invalidToken(`no such token '${tokenName}' for user '${user}'`);
     const a = Buffer.from(want);
     const b = Buffer.from(secret);
@@ -207,14 +210,17 @@ export class LabAuth {
       if (params.realm && !username.includes('@')) username = `${username}@${params.realm}`;
       const password = String(params.password);
       const renewedBy = password.startsWith('PVE:') ? this.verifyTicket(password) : undefined;
-      const ok = username === ROOT_USER && (renewedBy === ROOT_USER || safeEqual(password, this.opts.password));
+      const access = this.opts.access;
+      const ok = access
+        ? (renewedBy === username && access.users.get(username)?.enable === 1) || access.checkPassword(username, password)
+        : username === ROOT_USER && (renewedBy === ROOT_USER || safeEqual(password, this.opts.password));
       // PVE hides why (no user enumeration): always the same 401 text, raised by the handler
       if (!ok) throw new PveHttpError(401, 'authentication failure');
       const data: Record<string, unknown> = {
         username,
         ticket: this.issueTicket(username),
         CSRFPreventionToken: this.issueCsrfToken(username),
-        cap: rootCapabilities(),
+        cap: username === ROOT_USER || !access ? rootCapabilities() : userCapabilities(access, username),
       };
       if (this.opts.clusterName) data.clustername = this.opts.clusterName;
       return data;
@@ -246,6 +252,27 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * RPCEnvironment::compute_api_permission for a user other than root: per top-level area, the privileges the
+ * user has on its top path or any ACL path below it (matched by the same prefixes as PVE).
+ */
+function userCapabilities(access: AccessState, user: string): Record<string, Record<string, number>> {
+  const areas: Record<string, RegExp> = {
+    vms: /^(VM\.|Permissions\.Modify)/, access: /^((User|Group)\.|Permissions\.Modify)/, storage: /^(Datastore\.|Permissions\.Modify)/,
+    nodes: /^(Sys\.|Permissions\.Modify)/, sdn: /^(SDN\.|Permissions\.Modify)/, dc: /^(Sys\.Audit|Sys\.Modify|SDN\.)/,
+    mapping: /^(Mapping\.|Permissions\.Modify)/,
+  };
+  const res: Record<string, Record<string, number>> = Object.fromEntries(Object.keys(areas).map((a) => [a, {}]));
+  const paths = new Set(['/', '/nodes', '/access/groups', '/vms', '/storage', '/sdn', '/mapping', ...access.acl.keys()]);
+  for (const path of paths) {
+    const top = /^\/(\w+)/.exec(path)?.[1] ?? 'dc';
+    const re = areas[top];
+    if (!re) continue;
+    for (const priv of access.permissions(user, path).keys()) if (re.test(priv)) res[top][priv] = 1;
+  }
+  return res;
 }
 
 /** What root@pam's login answer lists under `cap` (everything allowed). */

@@ -3,6 +3,9 @@
 // the same verification and handlers, like `pct`/`pveam` call the API code directly on a real node.
 import { randomUUID } from 'node:crypto';
 import type { LabBackend } from '../backend';
+import { AccessState } from './access/access-state';
+import { registerAccessRoutes } from './access/access-routes';
+import { type AccessSeed, seedAccess } from './access/access-seed';
 import { resolveRoute, runRoute, type ApiCoreDeps } from './api-core';
 import { LabAuth, ROOT_USER } from './auth';
 import { createClusterState, registerClusterRoutes, type ClusterState } from './cluster';
@@ -25,6 +28,11 @@ export interface EmulatorOptions {
   /** pve-manager version reported by GET /version; decides the 401 texts (default 8.4.17 / 9.1.1) */
   pveVersion?: string;
   ticketLifetimeSeconds?: number;
+  /**
+   * How long a config lock_config waits for a held lock before `can't lock file ... - got timeout` (ms).
+   * PVE: 10000 (the default); tests of lock timeouts set it short.
+   */
+  lockTimeoutMs?: number;
   /** delay of 401 answers (PVE: 3000; default 0) */
   authFailureDelayMs?: number;
   password?: string;
@@ -63,7 +71,11 @@ export interface Emulator {
   tasks: LabTaskManager;
   routes: Router;
   auth: LabAuth;
+  /** users, API tokens and ACLs (add users/tokens with limited ACLs here, or through the API as root) */
+  access: AccessState;
   control: { url: string; token: string; on(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, h: ControlHandler): void };
+  /** More fault kinds for `POST /faults` (and `/faults/clear`), e.g. the netns backend's LAN failures. */
+  extendFaults(ext: FaultExtension): void;
   /** In-process call (no HTTP, no auth, no HTTP-level faults); throws PveHttpError as the API would answer. */
   callApi(method: string, path: string, params?: Record<string, unknown>, identity?: PveIdentity): Promise<any>;
   /** Like callApi but returns `{data, total?, changes?}`. */
@@ -71,6 +83,16 @@ export interface Emulator {
   /** Resolves with the exit status ("OK" or the error text). */
   waitTask(upid: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Fault kinds handled outside the FaultInjector (applied before `POST /faults` answers). */
+export interface FaultExtension {
+  /** key of its part in the faults summary */
+  name: string;
+  kinds: ReadonlySet<string>;
+  apply(spec: unknown): Promise<void>;
+  clear(): Promise<void>;
+  summary(): Record<string, unknown>;
 }
 
 const MAX_LOGGED_REQUESTS = 20_000;
@@ -98,6 +120,9 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenSecret)) throw new Error('tokenSecret must be a lower-case UUID');
   const logger = opts.logger;
   const faults = new FaultInjector();
+  // root@pam with the lab password, and its default token without privilege separation (full privileges)
+  const access = new AccessState(password);
+  access.addToken('root@pam', tokenId.slice('root@pam!'.length), { privsep: 0, secret: tokenSecret, comment: 'lab default token' });
 
   const [schema, certificate, auth] = await Promise.all([
     Promise.resolve(loadSchema(schemaVersion)),
@@ -105,6 +130,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
     LabAuth.create({
       password,
       tokens: { [tokenId]: tokenSecret },
+      access,
       pveVersion,
       ticketLifetimeSeconds: opts.ticketLifetimeSeconds ?? 7200,
       faults,
@@ -115,6 +141,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const routes = new Router();
   const tasks = new LabTaskManager({ taskSeconds: opts.taskSeconds ?? 1, faults });
   auth.registerRoutes(routes);
+  registerAccessRoutes(routes, access);
   registerTaskRoutes(routes, tasks);
 
   let state: ClusterState | undefined;
@@ -124,7 +151,7 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
   } else {
     state = createClusterState({ nodes, clusterName, schemaVersion, pveVersion });
     state.setSslFingerprint(certificate.fingerprint);
-    registerClusterRoutes(routes, { state, backend: opts.backend, faults });
+    registerClusterRoutes(routes, { state, backend: opts.backend, faults, lockTimeoutMs: opts.lockTimeoutMs, access });
   }
   if (!routes.has('GET', '/version')) {
     const [maj, min] = pveVersion.split('.');
@@ -137,19 +164,26 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
     requests.push(e);
     if (requests.length > MAX_LOGGED_REQUESTS) requests.splice(0, requests.length - MAX_LOGGED_REQUESTS);
   };
-  const core: ApiCoreDeps = { schema, router: routes, tasks, logger };
+  const core: ApiCoreDeps = { schema, router: routes, tasks, logger, access };
   const { server, port } = await startApiServer(
     { ...core, auth, faults, certificate, nodes, logRequest, authFailureDelayMs: opts.authFailureDelayMs ?? 0 },
     opts.port ?? 0,
   );
 
   const control = await startControlServer();
-  control.on('POST', '/faults', (body) => {
-    faults.apply(body as FaultSpec);
-    return { ok: true, faults: faults.summary() };
+  const extensions: FaultExtension[] = [];
+  const faultSummary = () => Object.assign(faults.summary(), ...extensions.map((x) => ({ [x.name]: x.summary() })));
+  control.on('POST', '/faults', async (body) => {
+    const ext = extensions.find((x) => x.kinds.has((body as { kind?: string } | null)?.kind ?? ''));
+    if (ext) await ext.apply(body);
+    else faults.apply(body as FaultSpec);
+    return { ok: true, faults: faultSummary() };
   });
-  control.on('POST', '/faults/clear', () => {
+  // a user with limited ACLs and its tokens (access/access-seed.ts): `{userid, password?, acl?, tokens?}`
+  control.on('POST', '/access', (body) => ({ ok: true, ...seedAccess(access, body as AccessSeed) }));
+  control.on('POST', '/faults/clear', async () => {
     faults.clear();
+    for (const x of extensions) await x.clear();
     return { ok: true };
   });
   control.on('GET', '/state', () => ({
@@ -219,7 +253,9 @@ export async function createEmulator(opts: EmulatorOptions): Promise<Emulator> {
     tasks,
     routes,
     auth,
+    access,
     control: { url: control.url, token: control.token, on: control.on },
+    extendFaults: (ext) => void extensions.push(ext),
     callApiResult,
     callApi: async (method, path, params, identity) => (await callApiResult(method, path, params, identity)).data,
     waitTask: (upid) => tasks.wait(upid),

@@ -8,6 +8,9 @@
 //                  status `offline` in /nodes and /cluster/resources), takeTemplateChecksumFailure (aplinfo download).
 //
 // Every fault is a plain-JSON `FaultSpec` so `apply(spec)` works the same from a test and from `POST /faults`.
+// The failures real hosts throw at a deployment (template index drift, corrupt templates, storages, package
+// versions, config drift) live in `host` (host-failures.ts); apply() forwards those kinds there.
+import { HOST_FAILURE_KINDS, HostFailures, type DownloadFailureMode, type HostFailureSpec } from './host-failures';
 
 export type FaultSpec =
   | { kind: 'failNextTask'; type: string; message: string }
@@ -19,7 +22,8 @@ export type FaultSpec =
   | { kind: 'releaseGuestLock'; vmid: number }
   | { kind: 'nodeOffline'; node: string; on: boolean }
   | { kind: 'fillStorage'; node: string; storage: string; on: boolean }
-  | { kind: 'failTemplateDownload'; template: string }
+  | { kind: 'failTemplateDownload'; template: string; mode?: 'checksum' | DownloadFailureMode }
+  | HostFailureSpec
   | { kind: 'clear' };
 
 /** PVE's answer when the worker fork fails (pve-common RESTEnvironment fork_worker). */
@@ -62,10 +66,13 @@ export class FaultInjector {
   private httpErrors: HttpErrorFault[] = [];
   private workerFailures = 0;
   private locks = new Map<number, NodeJS.Timeout | true>();
+  private lockReleaseWaiters = new Map<number, Set<() => void>>();
   private offline = new Set<string>();
   private fullStorages = new Set<string>();
   private checksumFailures = new Set<string>();
   private listeners: { expireTickets: (() => void)[] } = { expireTickets: [] };
+  /** failures of the host itself (issue 12): template index, corrupt templates, storages, packages, drift */
+  readonly host = new HostFailures();
   /** Bumped by expireAllTickets(); auth rejects tickets issued before the latest bump. */
   ticketsRevokedAtMs = 0;
 
@@ -95,10 +102,13 @@ export class FaultInjector {
       case 'fillStorage':
         return this.fillStorage(str(s.node, 'node'), str(s.storage, 'storage'), s.on !== false);
       case 'failTemplateDownload':
+        if (s.mode === 'interrupted' || s.mode === 'missing') return this.host.failTemplateDownload(str(s.template, 'template'), s.mode);
+        if (s.mode !== undefined && s.mode !== 'checksum') throw new Error("fault field 'mode' must be checksum, interrupted or missing");
         return this.failTemplateDownload(str(s.template, 'template'));
       case 'clear':
         return this.clear();
       default:
+        if (HOST_FAILURE_KINDS.has(s?.kind)) return this.host.apply(s as HostFailureSpec);
         throw new Error(`unknown fault kind: ${JSON.stringify(s?.kind)}`);
     }
   }
@@ -142,7 +152,7 @@ export class FaultInjector {
     this.releaseGuestLock(vmid);
     if (ms === undefined) this.locks.set(vmid, true);
     else {
-      const t = setTimeout(() => this.locks.delete(vmid), ms);
+      const t = setTimeout(() => this.releaseGuestLock(vmid), ms);
       t.unref();
       this.locks.set(vmid, t);
     }
@@ -152,6 +162,9 @@ export class FaultInjector {
     const t = this.locks.get(vmid);
     if (t !== undefined && t !== true) clearTimeout(t);
     this.locks.delete(vmid);
+    const waiters = this.lockReleaseWaiters.get(vmid);
+    this.lockReleaseWaiters.delete(vmid);
+    for (const w of waiters ?? []) w();
   }
 
   nodeOffline(node: string, on: boolean): void {
@@ -180,6 +193,7 @@ export class FaultInjector {
     this.offline.clear();
     this.fullStorages.clear();
     this.checksumFailures.clear();
+    this.host.clear();
     // ticket revocation is history, not a standing fault: clearing does not resurrect revoked tickets
   }
 
@@ -220,6 +234,27 @@ export class FaultInjector {
     return this.locks.has(vmid);
   }
 
+  /**
+   * Waits (no polling) until the held guest lock of `vmid` is released, for at most `timeoutMs` ms.
+   * Resolves true when it is free (at once if it is not held), false when the deadline passed first.
+   */
+  waitGuestLockReleased(vmid: number, timeoutMs: number): Promise<boolean> {
+    if (!this.locks.has(vmid)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const set = this.lockReleaseWaiters.get(vmid) ?? new Set<() => void>();
+      this.lockReleaseWaiters.set(vmid, set);
+      const done = (free: boolean) => {
+        clearTimeout(timer);
+        set.delete(onRelease);
+        resolve(free);
+      };
+      const onRelease = () => done(true);
+      const timer = setTimeout(() => done(!this.locks.has(vmid)), Math.max(0, timeoutMs));
+      timer.unref();
+      set.add(onRelease);
+    });
+  }
+
   isStorageFull(node: string, storage: string): boolean {
     return this.fullStorages.has(`${node}/${storage}`);
   }
@@ -254,6 +289,7 @@ export class FaultInjector {
       fullStorages: [...this.fullStorages],
       templateChecksumFailures: [...this.checksumFailures],
       ticketsRevokedAtMs: this.ticketsRevokedAtMs || null,
+      host: this.host.summary(),
     };
   }
 }

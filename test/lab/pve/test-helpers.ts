@@ -39,7 +39,8 @@ export interface RawOptions {
   /** form body (string) or JSON body (object) */
   body?: string | Record<string, unknown>;
   ticket?: { ticket: string; CSRFPreventionToken?: string };
-  token?: boolean;
+  /** true: the emulator's default token; or a specific token (e.g. one with limited ACLs) */
+  token?: boolean | { id: string; secret: string };
 }
 
 export function raw(emu: Emulator, method: string, path: string, o: RawOptions = {}): Promise<RawResponse> {
@@ -57,7 +58,8 @@ export function raw(emu: Emulator, method: string, path: string, o: RawOptions =
     headers.Cookie = `PVEAuthCookie=${encodeURIComponent(o.ticket.ticket)}`;
     if (o.ticket.CSRFPreventionToken) headers.CSRFPreventionToken = o.ticket.CSRFPreventionToken;
   }
-  if (o.token) headers.Authorization = `PVEAPIToken=${emu.tokenId}=${emu.tokenSecret}`;
+  if (o.token === true) headers.Authorization = `PVEAPIToken=${emu.tokenId}=${emu.tokenSecret}`;
+  else if (o.token) headers.Authorization = `PVEAPIToken=${o.token.id}=${o.token.secret}`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = request(

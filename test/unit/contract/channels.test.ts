@@ -14,7 +14,9 @@ describe('contract channel map', () => {
   it('rejects unknown keys on every channel input (strict objects)', () => {
     const minimalValid: Record<string, unknown> = {
       'settings.setPortRanges': validRanges,
-      'shell.openExternal': { url: 'https://example.org/' },
+      'links.openExternal': { url: 'https://example.org/' },
+      'operations.get': { id: 'op-1' },
+      'operations.cancel': { id: 'op-1' },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
@@ -24,7 +26,13 @@ describe('contract channel map', () => {
   });
 
   it('derives one on<Event> method name per event', () => {
-    expect(EVENT_NAMES.map(eventMethodName)).toEqual(['onAppsChanged', 'onStoreStatusChanged', 'onUiNavigate']);
+    expect(EVENT_NAMES.map(eventMethodName)).toEqual([
+      'onAppsChanged',
+      'onDatabaseStatusChanged',
+      'onSettingsPortRangesChanged',
+      'onOperationsProgress',
+      'onUiNavigate',
+    ]);
   });
 });
 
@@ -76,8 +84,8 @@ describe('audit.list input', () => {
   });
 });
 
-describe('shell.openExternal input', () => {
-  const parse = (url: unknown) => channels['shell.openExternal'].input.safeParse({ url });
+describe('links.openExternal input', () => {
+  const parse = (url: unknown) => channels['links.openExternal'].input.safeParse({ url });
   it('accepts http and https URLs', () => {
     expect(parse('https://pve.example.org:8006/').success).toBe(true);
     expect(parse('http://10.20.0.5:30001/x?y=1').success).toBe(true);
@@ -88,4 +96,24 @@ describe('shell.openExternal input', () => {
       expect(parse(url).success).toBe(false);
     },
   );
+});
+
+describe('app status and operation payloads are enums', () => {
+  const app = { id: 'a', catalogId: 'c', name: 'n', hostname: 'h', node: null, vmid: null, ports: null };
+  it('accepts the contract statuses and refuses anything else', () => {
+    const parse = (status: unknown) => events['apps.changed'].payload.safeParse([{ ...app, status }]).success;
+    for (const status of ['running', 'stopped', 'deploying', 'failed', 'missing']) expect(parse(status), status).toBe(true);
+    for (const status of ['error', 'Running', '', 42]) expect(parse(status), String(status)).toBe(false);
+  });
+  it('operations.progress carries a bounded log and a state from the enum', () => {
+    const op = {
+      id: 'op-1', kind: 'deploy', title: 'Deploy Gitea', target: null, state: 'running', step: null, percent: null,
+      error: null, startedAt: '2026-01-01T00:00:00.000Z', endedAt: null, log: [], logDropped: 0,
+    };
+    const parse = (v: unknown) => events['operations.progress'].payload.safeParse(v).success;
+    expect(parse(op)).toBe(true);
+    expect(parse({ ...op, state: 'done' })).toBe(false);
+    expect(parse({ ...op, percent: 101 })).toBe(false);
+    expect(parse({ ...op, log: Array.from({ length: 501 }, (_, seq) => ({ seq, at: op.startedAt, step: null, text: 'x' })) })).toBe(false);
+  });
 });

@@ -34,8 +34,8 @@ describe('createDesktopApi', () => {
 
   it('sends {} when a method is called without input', async () => {
     const { transport, calls } = recordingTransport();
-    await createDesktopApi(transport).app.getInfo();
-    expect(calls).toEqual([['app.getInfo', {}]]);
+    await createDesktopApi(transport).system.getInfo();
+    expect(calls).toEqual([['system.getInfo', {}]]);
   });
 
   it('exposes no generic invoke and one on<Event> per event', () => {
@@ -76,10 +76,10 @@ describe('createEventFanout', () => {
     });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const got: unknown[] = [];
-    subscribe('store.statusChanged', () => {
+    subscribe('database.statusChanged', () => {
       throw new Error('boom');
     });
-    subscribe('store.statusChanged', (p) => got.push(p));
+    subscribe('database.statusChanged', (p) => got.push(p));
     deliver({ x: 1 });
     expect(got).toEqual([{ x: 1 }]);
     expect(errors).toHaveBeenCalled();

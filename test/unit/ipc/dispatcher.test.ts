@@ -43,11 +43,11 @@ describe('dispatcher with the real core', () => {
     const app = temp.core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' });
     const pair = temp.core.ports.allocate(app.id);
 
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toEqual({
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toEqual({
       ok: true,
       value: { name: 'Proximity', version: '9.8.7-test', platform: 'linux', runtime: 'electron', dataDir: temp.core.dataDir, secretStorage: null },
     });
-    const status = await d.dispatch('store.getStatus', {}, TOP);
+    const status = await d.dispatch('database.getStatus', {}, TOP);
     expect(status).toMatchObject({ ok: true, value: { schemaVersion: temp.core.db.status().latestVersion, integrity: 'ok', journalMode: 'wal', foreignKeys: true } });
     expect(await d.dispatch('apps.list', {}, TOP)).toMatchObject({
       ok: true,
@@ -64,15 +64,36 @@ describe('dispatcher with the real core', () => {
     const audit = await d.dispatch('audit.list', { limit: 2 }, TOP);
     expect(audit.ok && audit.value).toHaveLength(2);
     expect(audit).toMatchObject({ ok: true, value: [{ actor: 'operator', action: 'settings.set' }, { actor: 'operator' }] });
-    expect(await d.dispatch('shell.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
+    expect(await d.dispatch('links.openExternal', { url: 'https://example.org/docs' }, TOP)).toEqual({ ok: true, value: { opened: true } });
     expect(opened).toEqual(['https://example.org/docs']);
+
+    // Operations: started by core (later by deploy/provision), listed, read and cancelled over IPC.
+    const op = temp.core.operations.start({ kind: 'test', title: 'Wait', target: app.id }, (ctx) =>
+      new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    );
+    expect(await d.dispatch('operations.list', {}, TOP)).toMatchObject({ ok: true, value: [{ id: op.id, state: 'running', target: app.id }] });
+    expect(await d.dispatch('operations.get', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { id: op.id, log: [], logDropped: 0 } });
+    expect(await d.dispatch('operations.cancel', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { id: op.id } });
+    expect(await temp.core.operations.settled(op.id)).toMatchObject({ state: 'cancelled' });
+    expect(await d.dispatch('operations.get', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await d.dispatch('operations.get', { id: 'nope' }, TOP)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
-  it('reports where secrets are kept, weak backend and warning included, through app.getInfo', async () => {
+  it("hands the caller's signal to the handler (ctx.signal), so a transport that goes away aborts its wait", async () => {
+    let seen: AbortSignal | undefined;
+    const d = createDispatcher({ ...handlers, 'ports.list': (_input, ctx) => ((seen = ctx.signal), []) }, { policy, logger });
+    const transport = new AbortController();
+    await d.dispatch('ports.list', {}, TOP, transport.signal);
+    expect(seen).toBe(transport.signal);
+    await d.dispatch('ports.list', {}, TOP);
+    expect(seen?.aborted).toBe(false); // callers without a lifetime get a signal that never fires
+  });
+
+  it('reports where secrets are kept, weak backend and warning included, through system.getInfo', async () => {
     const secretStorage = { backend: 'basic_text', encrypted: false, warning: 'No system keyring was found.' };
     const withSecrets = createHandlers({ core: temp.core, runtime: 'electron', appName: 'Proximity', openExternal: async () => {}, secretStorage });
     const d = createDispatcher(withSecrets, { policy, validateOutput: true, logger });
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: true, value: { secretStorage } });
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: true, value: { secretStorage } });
     expect(logger.error).not.toHaveBeenCalled();
   });
 
@@ -90,22 +111,22 @@ describe('dispatcher with the real core', () => {
       ],
     });
     expect(spy).not.toHaveBeenCalled();
-    expect(await d.dispatch('app.getInfo', { extra: true }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('system.getInfo', { extra: true }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await d.dispatch('audit.list', undefined, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await d.dispatch('shell.openExternal', { url: 'file:///etc/passwd' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('links.openExternal', { url: 'file:///etc/passwd' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(opened).toEqual([]);
   });
 
   it('refuses a subframe or a foreign origin with FORBIDDEN_SENDER before parsing or running anything', async () => {
-    const spy = vi.fn(handlers['app.getInfo']);
-    const d = createDispatcher({ ...handlers, 'app.getInfo': spy }, { policy, logger });
+    const spy = vi.fn(handlers['system.getInfo']);
+    const d = createDispatcher({ ...handlers, 'system.getInfo': spy }, { policy, logger });
     for (const sender of [
       { isTopFrame: false, url: 'app://proximity/index.html' },
       { isTopFrame: true, url: 'https://evil.example/' },
       { isTopFrame: true, url: 'app://proximity.evil/index.html' },
       { isTopFrame: true, url: '' },
     ]) {
-      expect(await d.dispatch('app.getInfo', {}, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+      expect(await d.dispatch('system.getInfo', {}, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
       // Even an unknown channel or bad input from a foreign frame only learns "forbidden".
       expect(await d.dispatch('nope', 1, sender)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     }
@@ -180,12 +201,12 @@ describe('dispatcher with the real core', () => {
   });
 
   it('reports a handler whose output breaks the contract as INTERNAL when output validation is on', async () => {
-    const broken = { ...handlers, 'app.getInfo': () => ({ name: 'x' }) } as unknown as Handlers;
+    const broken = { ...handlers, 'system.getInfo': () => ({ name: 'x' }) } as unknown as Handlers;
     const strict = createDispatcher(broken, { policy, logger, validateOutput: true });
-    expect(await strict.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await strict.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(logger.error).toHaveBeenCalled();
     const lax = createDispatcher(broken, { policy, logger, validateOutput: false });
-    expect(await lax.dispatch('app.getInfo', {}, TOP)).toEqual({ ok: true, value: { name: 'x' } });
+    expect(await lax.dispatch('system.getInfo', {}, TOP)).toEqual({ ok: true, value: { name: 'x' } });
   });
 
   it('refuses everything when the policy itself throws', async () => {
@@ -195,6 +216,6 @@ describe('dispatcher with the real core', () => {
       },
       logger,
     });
-    expect(await d.dispatch('app.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await d.dispatch('system.getInfo', {}, TOP)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as electron from '../../fakes/electron-mock';
-import { publishCoreSnapshots } from '../../../src-main/ipc/core-snapshots';
 import { createDispatcher } from '../../../src-main/ipc/dispatcher';
 import { bindElectronIpc } from '../../../src-main/ipc/electron-binding';
-import { EventHub } from '../../../src-main/ipc/event-hub';
+import type { EventHub } from '../../../src-main/ipc/event-hub';
+import { createIpcRuntime } from '../../../src-main/ipc/ipc-runtime';
 import { createHandlers } from '../../../src-main/ipc/handlers';
 import type { Handlers } from '../../../src-main/ipc/handler-types';
 import { createOriginPolicy } from '../../../src-main/ipc/sender-policy';
@@ -23,21 +23,20 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
   beforeAll(async () => {
     electron.__reset();
     temp = openTempCore();
-    hub = new EventHub();
-    const real = createHandlers({
-      core: temp.core,
-      runtime: 'electron',
+    const deps = {
+      runtime: 'electron' as const,
       appName: 'Proximity',
-      openExternal: (url) => electron.shell.openExternal(url),
-      onStateChanged: (what) => publishCoreSnapshots(hub, temp.core, what),
-    });
+      openExternal: (url: string) => electron.shell.openExternal(url),
+    };
+    // The runtime's hub follows core events; the dispatcher here is built from spied handlers.
+    hub = createIpcRuntime(temp.core, { ...deps, allowedOrigins: ['app://proximity'] }).hub;
+    const real = createHandlers({ core: temp.core, ...deps });
     // Record which handlers actually ran, to prove refused calls never reach one.
     const spied = Object.fromEntries(
       CHANNEL_NAMES.map((c) => [c, (input: never, ctx: never) => (calls.push(c), (real[c] as (i: never, x: never) => unknown)(input, ctx))]),
     ) as unknown as Handlers;
     const dispatcher = createDispatcher(spied, { policy: createOriginPolicy(['app://proximity']), validateOutput: true });
     unbind = bindElectronIpc(electron.ipcMain, dispatcher, hub);
-    publishCoreSnapshots(hub, temp.core);
     await import('../../../src-preload/index');
     api = electron.contextBridge.exposed.proximity as DesktopApi;
   });
@@ -59,9 +58,9 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
   });
 
   it('answers from the real core', async () => {
-    expect(await api.app.getInfo()).toMatchObject({ ok: true, value: { version: '9.8.7-test', runtime: 'electron' } });
-    expect(await api.store.getStatus()).toMatchObject({ ok: true, value: { schemaVersion: temp.core.db.status().latestVersion, integrity: 'ok' } });
-    expect(await api.shell.openExternal({ url: 'https://example.org/' })).toEqual({ ok: true, value: { opened: true } });
+    expect(await api.system.getInfo()).toMatchObject({ ok: true, value: { version: '9.8.7-test', runtime: 'electron' } });
+    expect(await api.database.getStatus()).toMatchObject({ ok: true, value: { schemaVersion: temp.core.db.status().latestVersion, integrity: 'ok' } });
+    expect(await api.links.openExternal({ url: 'https://example.org/' })).toEqual({ ok: true, value: { opened: true } });
     expect(electron.shell.openedExternal).toEqual(['https://example.org/']);
   });
 
@@ -76,11 +75,11 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
     calls.length = 0;
     electron.ipcRenderer.__setSenderFrame({ url: 'app://proximity/index.html', top: false });
     try {
-      expect(await api.app.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-      expect(await api.shell.openExternal({ url: 'https://evil.example/' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+      expect(await api.system.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+      expect(await api.links.openExternal({ url: 'https://evil.example/' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
       // An embedded app page (a foreign origin inside our window) is refused the same way.
       electron.ipcRenderer.__setSenderFrame({ url: 'http://10.20.0.101:40000/', top: false });
-      expect(await api.store.getStatus()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+      expect(await api.database.getStatus()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
       // So is our own window after it was navigated elsewhere.
       electron.ipcRenderer.__setSenderFrame({ url: 'https://evil.example/', top: true });
       expect(await api.apps.list()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
@@ -95,10 +94,10 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
     expect(electron.shell.openedExternal).not.toContain('https://evil.example/');
   });
 
-  it('replays the latest snapshot to a late subscriber and pushes later changes', async () => {
+  it('replays the latest snapshot to a late subscriber and pushes later core changes', async () => {
+    // Changed through core directly (no IPC call, nothing publishes by hand): core announces it.
     const app = temp.core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' });
     temp.core.ports.allocate(app.id);
-    publishCoreSnapshots(hub, temp.core, 'apps');
 
     const first: unknown[] = [];
     const unsubscribe = api.onAppsChanged((apps) => first.push(apps));
@@ -111,34 +110,37 @@ describe('preload + Electron IPC binding (electron mock, real core)', () => {
     expect(second).toEqual(first);
 
     unsubscribe();
-    publishCoreSnapshots(hub, temp.core, 'apps');
+    temp.core.ports.release(app.id);
     await vi.waitFor(() => expect(second).toHaveLength(2));
+    expect(second[1]).toMatchObject([{ id: app.id, ports: null }]);
     expect(first).toHaveLength(1);
   });
 
   it('still resolves to a Result when main has no handler any more (quitting), so callers never see a rejection', async () => {
-    const name = ipcChannelFor('app.getInfo');
+    const name = ipcChannelFor('system.getInfo');
     const handler = electron.ipcMain.handlers.get(name)!;
     electron.ipcMain.removeHandler(name);
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      await expect(api.app.getInfo()).resolves.toEqual({
+      await expect(api.system.getInfo()).resolves.toEqual({
         ok: false,
-        error: { code: 'INTERNAL', message: "Proximity's main process did not answer app.getInfo." },
+        error: { code: 'INTERNAL', message: "Proximity's main process did not answer system.getInfo." },
       });
     } finally {
       quiet.mockRestore();
       electron.ipcMain.handlers.set(name, handler);
     }
-    expect(await api.app.getInfo()).toMatchObject({ ok: true });
+    expect(await api.system.getInfo()).toMatchObject({ ok: true });
   });
 
-  it('publishes a fresh store status after a settings change made through IPC', async () => {
-    const statuses: Array<{ sizeBytes: number }> = [];
-    api.onStoreStatusChanged((s) => statuses.push(s));
-    await vi.waitFor(() => expect(statuses).toHaveLength(1));
-    const r = await api.settings.setPortRanges({ public: { start: 30000, end: 30099 }, internal: { start: 40000, end: 40099 } });
+  it('pushes new port ranges after a settings change (announced by core, not by the handler)', async () => {
+    const ranges: unknown[] = [];
+    api.onSettingsPortRangesChanged((r) => ranges.push(r));
+    await vi.waitFor(() => expect(ranges).toHaveLength(1));
+    const next = { public: { start: 30000, end: 30099 }, internal: { start: 40000, end: 40099 } };
+    const r = await api.settings.setPortRanges(next);
     expect(r.ok).toBe(true);
-    await vi.waitFor(() => expect(statuses).toHaveLength(2));
+    await vi.waitFor(() => expect(ranges).toHaveLength(2));
+    expect(ranges[1]).toEqual(next);
   });
 });

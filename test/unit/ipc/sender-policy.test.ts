@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createOriginPolicy, originOf, senderInfoFromElectronEvent } from '../../../src-main/ipc/sender-policy';
+import { createOriginPolicy, senderInfoFromElectronEvent } from '../../../src-main/ipc/sender-policy';
+import { originOf } from '../../../src-shared/contract/origins';
 
 describe('originOf', () => {
   it('keeps custom schemes distinct (URL.origin would say "null")', () => {

@@ -2,14 +2,15 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, mimeTypeFor } from '../../../src-main/platform/app-protocol';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from '../../../src-main/platform/app-protocol';
+import { mimeTypeFor } from '../../../src-main/platform/static-files';
 import { buildContentSecurityPolicy } from '../../../src-main/platform/content-security-policy';
 
 // Real files on disk, real fetch Request/Response objects: the handler is exactly what protocol.handle gets.
 let base: string;
 let root: string;
 let handler: (r: Request) => Promise<Response>;
-const csp = buildContentSecurityPolicy(['http://10.20.0.2:40001']);
+const csp = buildContentSecurityPolicy({ frameOrigins: ['http://10.20.0.2:40001'] });
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'proximity-app-protocol-'));

@@ -8,7 +8,6 @@ import { startShell } from '../../../src-main/index';
 import type { Shell } from '../../../src-main/index';
 import { CHANNEL_NAMES, IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL, ipcChannelFor } from '../../../src-shared/contract/names';
 import { BASIC_TEXT_WARNING } from '../../../src-main/platform/safe-storage-cipher';
-import { publishCoreSnapshots } from '../../../src-main/ipc';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 
 // The whole shell, started against the electron mock with a real SQLite data dir.
@@ -77,7 +76,16 @@ describe('startShell', () => {
     expect(mock.BrowserWindow.instances).toHaveLength(1);
     const win = mock.BrowserWindow.instances[0];
     const prefs = win.options.webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
     expect(prefs.preload).toBe(join(mock.app.getAppPath(), 'out', 'preload', 'index.js'));
     expect(win.loadedUrls).toEqual(['app://proximity/index.html']);
     expect(win.webContents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
@@ -100,18 +108,18 @@ describe('startShell', () => {
     // (and only by this test; vi.resetModules would also give it a fresh copy of the mock).
     await import('../../../src-preload/index');
     const api = mock.contextBridge.exposed.proximity as DesktopApi;
-    const info = await api.app.getInfo();
+    const info = await api.system.getInfo();
     expect(info).toMatchObject({ ok: true, value: { runtime: 'electron', dataDir } });
     const snapshots: unknown[] = [];
     api.onAppsChanged((apps) => snapshots.push(apps));
     await vi.waitFor(() => expect(snapshots).toEqual([[]])); // latest snapshot replayed on subscribe
-    expect(await api.shell.openExternal({ url: 'https://pve.example.org:8006/' })).toMatchObject({ ok: true });
-    expect(await api.shell.openExternal({ url: 'file:///etc/passwd' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await api.links.openExternal({ url: 'https://pve.example.org:8006/' })).toMatchObject({ ok: true });
+    expect(await api.links.openExternal({ url: 'file:///etc/passwd' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(mock.shell.openedExternal).toEqual(['https://pve.example.org:8006/']);
     mock.ipcRenderer.__setSenderFrame({ url: 'http://10.20.0.2:40001/', top: false });
-    expect(await api.app.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await api.system.getInfo()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     mock.ipcRenderer.__setSenderFrame({ url: 'https://evil.example/', top: true });
-    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('system.getInfo'), {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
   });
 
   it('serves the UI with a CSP that frames only registered canvas origins', async () => {
@@ -119,9 +127,26 @@ describe('startShell', () => {
     const handler = mock.protocol.handlers.get('app')!;
     const before = (await handler(new Request('app://proximity/index.html'))) as Response;
     expect(before.headers.get('content-security-policy')).toContain("frame-src 'none'");
-    s.canvasOrigins.replaceAll(['http://10.20.0.2:40001/']);
+    s.canvasOrigins.replaceAll(['http://10.20.0.2:40001/', 'http://10.20.0.2:45001/']);
     const after = (await handler(new Request('app://proximity/index.html'))) as Response;
     expect(after.headers.get('content-security-policy')).toContain('frame-src http://10.20.0.2:40001;');
+    // The canvas range is the internal range in settings: moving it moves what may be framed.
+    s.core.settings.setPortRanges({ internal: { start: 45000, end: 45999 } }, 'operator');
+    const moved = (await handler(new Request('app://proximity/index.html'))) as Response;
+    expect(moved.headers.get('content-security-policy')).toContain('frame-src http://10.20.0.2:45001;');
+  });
+
+  it('a port allocated through core (no IPC call) reaches a subscribed renderer and the tray', async () => {
+    const s = await start();
+    const apps = (await rendererEvents('apps.changed')) as Array<Array<{ id: string; ports: unknown }>>;
+    expect(apps).toEqual([[]]); // the replayed snapshot
+    const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'running' });
+    expect(trayTemplate().map((i) => i.label)).toContain('Gitea (running)');
+    s.core.ports.allocate(app.id);
+    expect(apps.at(-1)).toEqual([expect.objectContaining({ id: app.id, ports: { public: 30000, internal: 40000 } })]);
+    s.core.apps.updateStatus(app.id, 'stopped');
+    expect(apps.at(-1)).toEqual([expect.objectContaining({ id: app.id, status: 'stopped' })]);
+    expect(trayTemplate().map((i) => i.label)).toContain('Gitea (stopped)');
   });
 
   it('keeps secrets with safeStorage and warns about the basic_text backend', async () => {
@@ -132,8 +157,8 @@ describe('startShell', () => {
       expect(logs.some((l) => l.includes('[secrets] WARNING (basic_text)'))).toBe(true);
       expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: expect.stringMatching(/keyring/) })]);
     }
-    // The renderer learns it through app.getInfo and shows its banner from that.
-    const info = await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {});
+    // The renderer learns it through system.getInfo and shows its banner from that.
+    const info = await mock.ipcRenderer.invoke(ipcChannelFor('system.getInfo'), {});
     const expected =
       process.platform === 'linux'
         ? { backend: 'basic_text', encrypted: false, warning: BASIC_TEXT_WARNING }
@@ -148,7 +173,7 @@ describe('startShell', () => {
     const s = await start();
     expect(s.secretStorage).toMatchObject({ weak: false, warning: null });
     expect(mock.Notification.shown).toEqual([]);
-    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('system.getInfo'), {})).toMatchObject({
       ok: true,
       value: { secretStorage: { encrypted: true, warning: null } },
     });
@@ -157,7 +182,7 @@ describe('startShell', () => {
   it('reports unavailable encryption as not encrypted, with its own warning', async () => {
     mock.safeStorage.__configure({ available: false });
     await start();
-    expect(await mock.ipcRenderer.invoke(ipcChannelFor('app.getInfo'), {})).toMatchObject({
+    expect(await mock.ipcRenderer.invoke(ipcChannelFor('system.getInfo'), {})).toMatchObject({
       ok: true,
       value: { secretStorage: { encrypted: false, warning: expect.stringMatching(/unavailable/) } },
     });
@@ -176,7 +201,6 @@ describe('startShell', () => {
     clickTray('infrastructure');
     // Open canvas is enabled only with a canvas URL, which needs infrastructure; the action itself is wired now.
     const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'running' });
-    publishCoreSnapshots(s.hub, s.core, 'apps');
     clickTray(`app:${app.id}:open`);
     expect(navigations).toEqual([{ view: 'deploy' }, { view: 'infrastructure' }, { view: 'canvas', appId: app.id }]);
     expect(mock.BrowserWindow.instances).toHaveLength(1); // the existing window, not a new one
@@ -198,7 +222,6 @@ describe('startShell', () => {
     const s = await start();
     expect(trayTemplate().map((i) => i.label)).toContain('No apps deployed');
     const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'stopped' });
-    publishCoreSnapshots(s.hub, s.core, 'apps');
     const sub = trayTemplate().find((i) => i.id === `app:${app.id}`)!;
     expect(sub.label).toBe('Gitea (stopped)');
     const start_ = (sub.submenu as MenuItemConstructorOptions[]).find((i) => i.label === 'Start')!;
@@ -216,11 +239,9 @@ describe('startShell', () => {
       throw new Error('menu backend hiccup');
     };
     s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'running' });
-    publishCoreSnapshots(s.hub, s.core, 'apps');
     expect(logs.some((l) => l.includes('menu backend hiccup'))).toBe(true);
     tray.setContextMenu = setContextMenu;
     s.core.apps.insert({ catalogId: 'whoami', name: 'Whoami', hostname: 'whoami', status: 'stopped' });
-    publishCoreSnapshots(s.hub, s.core, 'apps');
     expect(trayTemplate().map((i) => i.label)).toEqual(expect.arrayContaining(['Gitea (running)', 'Whoami (stopped)']));
   });
 

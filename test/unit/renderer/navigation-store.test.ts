@@ -10,7 +10,7 @@ import { needsSecretWarning, useSecretStorageStore } from '../../../src-renderer
 function apiOver(hub: EventHub, info?: unknown): DesktopApi {
   let n = 0;
   return createDesktopApi({
-    invoke: async (channel) => (channel === 'app.getInfo' && info ? { ok: true, value: info } : { ok: false, error: { code: 'INTERNAL', message: 'not in this test' } }),
+    invoke: async (channel) => (channel === 'system.getInfo' && info ? { ok: true, value: info } : { ok: false, error: { code: 'INTERNAL', message: 'not in this test' } }),
     subscribe: (event, listener) => hub.subscribe({ id: `test-${n++}`, send: (_e, payload) => listener(payload) }, event),
   });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppRepository } from '../../../src-main/core/store/app-repository';
+import { AppRepository } from '../../../src-main/core/apps/app-repository';
 import { openDatabase, type ProximityDatabase } from '../../../src-main/core/store/database';
 import { LATEST_SCHEMA_VERSION } from '../../../src-main/core/store/migrations';
 import { makeTempDir } from './sqlite-test-files';

@@ -84,6 +84,21 @@ describe('schema migrations', () => {
     });
   }
 
+  it('004 adds the operations journal and renames the app status "error" to the contract\'s "failed"', () => {
+    const v3 = openDatabase({ file, migrations: MIGRATIONS.slice(0, 3) });
+    const at = '2026-01-01T00:00:00.000Z';
+    v3.handle.prepare(`INSERT INTO apps VALUES ('app-e', 'nginx', 'Broken', 'broken', NULL, NULL, 'error', ?, ?)`).run(at, at);
+    v3.handle.prepare(`INSERT INTO apps VALUES ('app-r', 'nginx', 'Fine', 'fine', NULL, NULL, 'running', ?, ?)`).run(at, at);
+    v3.close();
+    const db = openDatabase({ file });
+    expect(db.handle.prepare('SELECT id, status FROM apps ORDER BY id').all()).toEqual([
+      { id: 'app-e', status: 'failed' },
+      { id: 'app-r', status: 'running' },
+    ]);
+    expect(() => db.handle.prepare(`INSERT INTO operations (id, kind, title, state, percent, started_at, owner_pid) VALUES ('o', 'k', 't', 'running', 101, ?, 1)`).run(at)).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('rolls back every pending migration when one fails, leaving the version and data as they were', () => {
     const v1 = openDatabase({ file, migrations: MIGRATIONS.slice(0, 1) });
     seedRowsFor(1, v1.handle);

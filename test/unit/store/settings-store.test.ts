@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src-main/core/audit/audit-log';
+import { CoreEvents } from '../../../src-main/core/events/core-events';
 import { SettingsStore } from '../../../src-main/core/settings/settings-store';
-import { AppRepository } from '../../../src-main/core/store/app-repository';
+import { AppRepository } from '../../../src-main/core/apps/app-repository';
 import { openDatabase, type ProximityDatabase } from '../../../src-main/core/store/database';
 import { dumpDatabase, makeTempDir } from './sqlite-test-files';
 
@@ -91,5 +92,21 @@ describe('SettingsStore', () => {
   it('reports a stored value that no longer validates instead of guessing', () => {
     db.handle.prepare(`INSERT INTO settings VALUES ('ports.publicRange', '{"start":"x"}', 'now')`).run();
     expect(() => settings.get('ports.publicRange')).toThrow(expect.objectContaining({ code: 'DB_ERROR' }));
+  });
+
+  it('announces which keys changed after the commit, and nothing for a refused change', () => {
+    const events = new CoreEvents();
+    const seen: unknown[] = [];
+    events.on('settings.changed', (e) => seen.push(e));
+    const announced = new SettingsStore(db.handle, audit, { events });
+    announced.setPortRanges({ internal: { start: 41000, end: 41999 } });
+    announced.set('ports.publicRange', { start: 31000, end: 31999 });
+    expect(() => announced.setPortRanges({ public: { start: 41500, end: 42500 } })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    announced.setPortRanges({ public: { start: 50000, end: 50999 }, internal: { start: 30000, end: 30999 } });
+    expect(seen).toEqual([
+      { keys: ['ports.internalRange'] },
+      { keys: ['ports.publicRange'] },
+      { keys: ['ports.publicRange', 'ports.internalRange'] },
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 // guests with their snapshots. Routes read and mutate it; nothing here knows about HTTP.
 import { createHash } from 'node:crypto';
 
+import type { HostFailures } from '../host-failures';
 import { PveHttpError } from '../types';
 
 export type SchemaVersion = '8.4' | '9.1';
@@ -9,9 +10,13 @@ export type SchemaVersion = '8.4' | '9.1';
 /** The fault queries the cluster routes need (H5a's FaultInjector satisfies this structurally). */
 export interface ClusterFaults {
   isGuestLockHeld(vmid: number): boolean;
+  /** resolves true once the held lock is released, false after timeoutMs (true at once when not held) */
+  waitGuestLockReleased(vmid: number, timeoutMs: number): Promise<boolean>;
   isStorageFull(node: string, storage: string): boolean;
   takeTemplateChecksumFailure(template: string): boolean;
   isNodeOffline(node: string): boolean;
+  /** failures of the host itself (template index, corrupt templates, storages, packages, config drift) */
+  readonly host: HostFailures;
 }
 
 export type ContentType = 'vztmpl' | 'backup' | 'iso' | 'rootdir' | 'images';
@@ -32,12 +37,14 @@ export interface Volume {
 
 export interface StorageDef {
   id: string;
-  type: 'dir' | 'lvmthin';
+  type: 'dir' | 'lvmthin' | 'zfspool';
   content: ContentType[];
   total: number;
   /** space used by things the emulator does not model (OS files, thin-pool metadata) */
   baseUsed: number;
   path?: string;
+  /** `disable 1` in storage.cfg: listed with enabled 0, refused for new volumes */
+  disabled?: boolean;
 }
 
 /** One stanza of /etc/network/interfaces, with the fields GET /nodes/{node}/network reports. */
@@ -100,6 +107,10 @@ export interface Container {
   snapshots: Map<string, Snapshot>;
   running: boolean;
   startedAtMs?: number;
+  /** volid of the template it was created from (the lab's stand-in for inspecting the rootfs, e.g. systemd version) */
+  ostemplate?: string;
+  /** lxc-checkpoint -s left a checkpoint (status/suspend); resume restores it */
+  checkpointed?: boolean;
 }
 
 export interface ClusterState {
@@ -233,10 +244,6 @@ export function checkLock(ct: Container): void {
   if (lock !== undefined) throw new PveHttpError(500, `CT is locked (${lock})`);
 }
 
-/** The flock PVE takes on /run/lock/lxc/pve-config-<vmid>.lock (10 s timeout). */
-export function lockFileError(vmid: number): PveHttpError {
-  return new PveHttpError(500, `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`);
-}
 
 // ---- storage accounting ---------------------------------------------------------------------------------
 

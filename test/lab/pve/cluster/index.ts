@@ -1,8 +1,10 @@
 // The stateful half of the PVE API emulator. The HTTP layer creates the state and registers these routes.
+import type { AccessState } from '../access/access-state';
 import type { RouteTable } from '../types';
 import type { ClusterFaults, ClusterState } from './cluster-state';
 import type { LabBackend } from '../../backend';
 import { registerAplinfoRoutes } from './aplinfo';
+import { registerAptRoutes } from './apt-routes';
 import { registerLxcRoutes } from './lxc-routes';
 import { registerLxcStatusRoutes } from './lxc-status-routes';
 import { registerNetworkRoutes } from './network-routes';
@@ -15,7 +17,11 @@ export { createClusterState } from './cluster-state';
 export type { ClusterState, ClusterFaults, ClusterStateOptions, Container, NodeState } from './cluster-state';
 export { seedTemplate, findAppliance } from './aplinfo';
 
-export function registerClusterRoutes(routes: RouteTable, deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults }): void {
+export function registerClusterRoutes(
+  routes: RouteTable,
+  deps: { state: ClusterState; backend: LabBackend; faults: ClusterFaults; lockTimeoutMs?: number; access?: AccessState },
+): void {
+  deps.faults.host.bindCluster(deps.state);
   registerNodeRoutes(routes, deps);
   registerStorageRoutes(routes, deps);
   registerAplinfoRoutes(routes, deps);
@@ -24,4 +30,5 @@ export function registerClusterRoutes(routes: RouteTable, deps: { state: Cluster
   registerSnapshotRoutes(routes, deps);
   registerNetworkRoutes(routes, deps);
   registerVzdumpRoutes(routes, deps);
+  registerAptRoutes(routes, deps);
 }

@@ -2,10 +2,21 @@
 // generated MAC, rootfs allocation specs, ostype detection, and the root@pam-only feature-flag check.
 import { createHash } from 'node:crypto';
 
-import type { LabContainerSpec, LabNetSpec } from '../../backend';
+import type { LabContainerSpec, LabHostFacts, LabNetSpec } from '../../backend';
 import { PveHttpError, type PveIdentity } from '../types';
 import type { Container, GuestConfig } from './cluster-state';
-import { type PropMap, parseProps, printProps } from './prop-string';
+import { loadEndpoints } from '../schema';
+import { type PropMap, parsePropMap, printPropertyString as printProps } from '../schema/property-string';
+
+/** The property-string formats of the LXC config keys the cluster state reads (same in the 8.4 and 9.1 schema). */
+function lxcFormat(key: 'net[n]' | 'rootfs' | 'features'): object {
+  return loadEndpoints('8.4')['POST /nodes/{node}/lxc'].parameters!.properties![key].format as object;
+}
+
+/** Parse a validated `net[n]` / `rootfs` / `features` value with the schema parser (strings out). */
+export function parseProps(value: string, key: 'net[n]' | 'rootfs' | 'features' = 'net[n]'): PropMap {
+  return parsePropMap(lxcFormat(key), value);
+}
 
 /** API parameters of POST /nodes/{node}/lxc that are not config keys. */
 export const CREATE_ONLY_PARAMS = new Set([
@@ -54,7 +65,8 @@ export function netSpecs(config: GuestConfig): LabNetSpec[] {
   });
 }
 
-export function containerSpec(ct: Container): LabContainerSpec {
+/** What a backend needs to run the container; `host` = what the node is (for the userland's stand-ins). */
+export function containerSpec(ct: Container, host?: LabHostFacts): LabContainerSpec {
   const c = ct.config;
   const spec: LabContainerSpec = {
     node: ct.node,
@@ -62,6 +74,7 @@ export function containerSpec(ct: Container): LabContainerSpec {
     hostname: String(c.hostname ?? `CT${ct.vmid}`),
     nets: netSpecs(c),
     config: { ...c },
+    ...(host && { host }),
   };
   if (c.nameserver !== undefined) spec.nameserver = String(c.nameserver);
   if (c.searchdomain !== undefined) spec.searchdomain = String(c.searchdomain);
@@ -90,7 +103,7 @@ export interface RootfsAlloc {
 /** rootfs `STORAGE:SIZE_GiB[,opts]` (bare number = on the default storage) => what to allocate. */
 export function parseRootfsAlloc(value: string | undefined, defaultStorage: string): RootfsAlloc {
   const raw = value === undefined ? `${defaultStorage}:4` : /^\d+(\.\d+)?$/.test(value) ? `${defaultStorage}:${value}` : value;
-  const props = parseProps(raw, 'volume');
+  const props = parseProps(raw, 'rootfs');
   const m = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(\d+(?:\.\d+)?)$/i.exec(props.volume ?? '');
   if (!m) throw new PveHttpError(500, `unable to parse volume ID '${props.volume ?? raw}'`);
   const { volume: _v, size: _s, ...options } = props;
@@ -110,8 +123,8 @@ export function checkFeaturePerm(identity: PveIdentity, unprivileged: boolean, n
   if (!unprivileged) {
     throw new PveHttpError(403, 'Permission check failed (changing feature flags for privileged container is only allowed for root@pam)');
   }
-  const next = newValue ? parseProps(newValue) : {};
-  const prev = oldValue ? parseProps(oldValue) : {};
+  const next = newValue ? parseProps(newValue, 'features') : {};
+  const prev = oldValue ? parseProps(oldValue, 'features') : {};
   const keys = new Set([...Object.keys(next), ...Object.keys(prev)]);
   const flag = (m: PropMap, k: string) => (m[k] === undefined || m[k] === '0' ? '0' : m[k]);
   for (const k of keys) {
@@ -123,7 +136,7 @@ export function checkFeaturePerm(identity: PveIdentity, unprivileged: boolean, n
 
 /** Sort features as PVE prints them (`keyctl=1,nesting=1`). */
 export function normalizeFeatures(value: string): string {
-  return printProps(parseProps(value));
+  return printProps(parseProps(value, 'features'));
 }
 
 /** PVE::Tools::validate_ssh_public_keys (it runs ssh-keygen -l on each line; here a shape check). */

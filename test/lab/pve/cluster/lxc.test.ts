@@ -112,11 +112,13 @@ describe('LXC lifecycle', () => {
     expect(lab.backend.isRunning('pve', 100)).toBe(false);
   });
 
-  it('fails the config-file lock like PVE when another worker holds it', async () => {
+  it('fails the config-file lock like PVE when another worker holds it (details in config-lock.test.ts)', async () => {
     lab.emu.faults.holdGuestLock(100);
     try {
-      const e = await lab.fail('POST', '/nodes/pve/lxc/100/status/start');
-      expect(e).toMatchObject({ status: 500, message: "can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout" });
+      // taken inside the worker: a UPID, and the task fails after the lock timeout
+      const upid = await lab.api('POST', '/nodes/pve/lxc/100/status/start');
+      expect(await lab.emu.waitTask(upid)).toBe("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout");
+      // taken before forking: the call itself fails
       expect((await lab.fail('PUT', '/nodes/pve/lxc/100/config', { memory: 2048 })).message).toMatch(/^can't lock file/);
       lab.emu.faults.holdGuestLock(140);
       expect((await lab.fail('POST', '/nodes/pve/lxc', createParams(140))).message)

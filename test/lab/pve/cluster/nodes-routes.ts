@@ -3,7 +3,7 @@
 import { PveHttpError, type RouteTable } from '../types';
 import { type ClusterState, type NodeState, storageAvail, storageUsed } from './cluster-state';
 import { guestStats } from './guest-stats';
-import { type ClusterDeps, nodeScoped } from './route-kit';
+import { type ClusterDeps, hasPerm, nodeScoped } from './route-kit';
 import { nodeRrdRows, wave } from './rrd';
 import { pveversionString, release, versionInfo } from './versions';
 
@@ -173,7 +173,7 @@ export function registerNodeRoutes(routes: RouteTable, deps: ClusterDeps): void 
     return row;
   }));
   onNode('GET', '/nodes/{node}', () =>
-    ['aplinfo', 'lxc', 'network', 'rrddata', 'status', 'storage', 'tasks', 'version', 'vzdump'].map((name) => ({ name })));
+    ['aplinfo', 'apt', 'lxc', 'network', 'rrddata', 'status', 'storage', 'tasks', 'version', 'vzdump'].map((name) => ({ name })));
   onNode('GET', '/nodes/{node}/status', (_ctx, n) => nodeStatus(state, n));
   onNode('GET', '/nodes/{node}/version', () => {
     const { version, release: rel, repoid } = versionInfo(state);
@@ -189,7 +189,16 @@ export function registerNodeRoutes(routes: RouteTable, deps: ClusterDeps): void 
     );
   });
 
-  routes.on('GET', '/cluster/resources', (ctx) => resources(deps, ctx.params.type));
+  // API2/Cluster.pm resources: guests only with VM.Audit, storages only with Datastore.Audit|AllocateSpace
+  routes.on('GET', '/cluster/resources', (ctx) =>
+    resources(deps, ctx.params.type).filter((r) => {
+      if (r.type === 'lxc' || r.type === 'qemu') return hasPerm(deps, ctx, `/vms/${r.vmid}`, 'VM.Audit');
+      if (r.type === 'storage') {
+        return hasPerm(deps, ctx, `/storage/${r.storage}`, 'Datastore.Audit') || hasPerm(deps, ctx, `/storage/${r.storage}`, 'Datastore.AllocateSpace');
+      }
+      return true;
+    }),
+  );
   routes.on('GET', '/cluster/nextid', (ctx) => {
     if (ctx.params.vmid !== undefined) {
       const vmid = Number(ctx.params.vmid);

@@ -81,6 +81,7 @@ for (const version of ['8.4', '9.1'] as const) {
       await data('GET', '/nodes/pve/status');
       await data('GET', '/nodes/pve/version');
       await data('GET', '/nodes/pve/rrddata?timeframe=hour&cf=AVERAGE');
+      await data('GET', '/nodes/pve/apt/versions');
       await data('GET', '/cluster/resources');
       await data('GET', '/cluster/resources?type=storage');
       await data('GET', '/nodes/pve/storage');
@@ -89,6 +90,23 @@ for (const version of ['8.4', '9.1'] as const) {
       await data('GET', '/nodes/pve/storage/local/status');
       await data('GET', '/nodes/pve/aplinfo');
       expect(await data('GET', '/cluster/nextid')).toBe('100');
+
+      // access: effective permissions, users, ACLs, roles and API tokens
+      await data('GET', '/access/permissions');
+      await data('GET', `/access/permissions?path=${enc('/vms')}&userid=${enc('root@pam!proximity')}`);
+      await data('POST', '/access/users', { ...csrf, body: `userid=${enc('ops@pve')}&password=secret123` });
+      await data('GET', '/access/users');
+      const made = await data('POST', `/access/users/${enc('ops@pve')}/token/ci`, { ...csrf, body: 'privsep=1&comment=ci' });
+      expect(made['full-tokenid']).toBe('ops@pve!ci');
+      await data('GET', `/access/users/${enc('ops@pve')}/token`);
+      await data('GET', `/access/users/${enc('ops@pve')}/token/ci`);
+      await data('PUT', `/access/users/${enc('ops@pve')}/token/ci`, { ...csrf, body: 'comment=ci2' });
+      await data('PUT', '/access/acl', { ...csrf, body: `path=${enc('/vms')}&roles=PVEVMUser&users=${enc('ops@pve')}&tokens=${enc('ops@pve!ci')}` });
+      await data('GET', '/access/acl');
+      await data('POST', '/access/roles', { ...csrf, body: `roleid=PowerOnly&privs=${enc('VM.PowerMgmt,VM.Audit')}` });
+      await data('GET', '/access/roles');
+      await data('GET', '/access/permissions', { token: { id: 'ops@pve!ci', secret: made.value } });
+      await data('DELETE', `/access/users/${enc('ops@pve')}/token/ci`, csrf);
 
       // template download and container lifecycle
       expect(await task('POST', '/nodes/pve/aplinfo', `storage=local&template=${ALPINE}`)).toBe('OK');
@@ -154,6 +172,8 @@ for (const version of ['8.4', '9.1'] as const) {
       expect(await task('POST', '/nodes/pve/lxc/100/status/reboot')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/shutdown', 'timeout=10')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/start')).toBe('OK');
+      expect(await task('POST', '/nodes/pve/lxc/100/status/suspend')).toBe('OK');
+      expect(await task('POST', '/nodes/pve/lxc/100/status/resume')).toBe('OK');
       expect(await task('POST', '/nodes/pve/lxc/100/status/stop')).toBe('OK');
       expect(await task('DELETE', '/nodes/pve/lxc/100?purge=1&destroy-unreferenced-disks=1')).toBe('OK');
 

@@ -1,7 +1,8 @@
 // Container snapshots (pve-container API2/LXC/Snapshot.pm + AbstractConfig snapshot_*): list with the pseudo
 // entry `current`, create/delete/rollback as tasks holding a config lock, per-snapshot config GET/PUT.
 import { PveHttpError, type RouteTable, type TaskLog } from '../types';
-import { type Container, type GuestConfig, type Snapshot, configDigest, getContainer, lockFileError } from './cluster-state';
+import { type Container, type GuestConfig, type Snapshot, configDigest, getContainer } from './cluster-state';
+import { lockConfigBeforeFork, lockConfigInWorker } from './config-lock';
 import { startTask, stopGuest } from './lxc-status-routes';
 import { type ClusterDeps, nodeScoped, vmidOf } from './route-kit';
 
@@ -34,18 +35,24 @@ export function registerSnapshotRoutes(routes: RouteTable, deps: ClusterDeps): v
   const lockedTask = (ctx: any, node: string, vmid: number, type: string, lock: string, work: (ct: Container, log: TaskLog) => Promise<void> | void) => {
     let acquired: Container | undefined;
     let conflict: string | undefined;
+    const take = () => {
+      const ct = state.containers.get(vmid);
+      if (!ct || ct.node !== node) return;
+      if (ct.config.lock !== undefined) conflict = String(ct.config.lock);
+      else { ct.config.lock = lock; acquired = ct; }
+    };
     return ctx.tasks.start({
       node, type, id: String(vmid), identity: ctx.identity,
-      onStart: () => {
-        const ct = state.containers.get(vmid);
-        if (!ct || ct.node !== node) return;
-        if (ct.config.lock !== undefined) conflict = String(ct.config.lock);
-        else if (!faults.isGuestLockHeld(vmid)) { ct.config.lock = lock; acquired = ct; }
-      },
+      // without a held config flock, take the lock value when the task is accepted
+      onStart: () => { if (!faults.isGuestLockHeld(vmid)) take(); },
       run: async (log: TaskLog) => {
+        if (!acquired && conflict === undefined) {
+          // the flock was held: the worker waits for it (snapshot_create/delete/rollback lock inside the worker)
+          await lockConfigInWorker(deps, vmid, log);
+          take();
+        }
         const ct = getContainer(state, node, vmid);
         if (conflict !== undefined) throw new Error(`CT is locked (${conflict})`);
-        if (!acquired) throw new Error(lockFileError(vmid).message);
         await work(ct, log);
       },
       onEnd: () => {
@@ -132,10 +139,12 @@ export function registerSnapshotRoutes(routes: RouteTable, deps: ClusterDeps): v
     return snapshotConfig(snap);
   });
 
-  onNode('PUT', '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', (ctx, n) => {
+  onNode('PUT', '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', async (ctx, n) => {
     const vmid = vmidOf(ctx);
+    getContainer(state, n.name, vmid);
+    // update_snapshot_config locks in the API handler (waits, then 500)
+    await lockConfigBeforeFork(deps, vmid);
     const ct = getContainer(state, n.name, vmid);
-    if (faults.isGuestLockHeld(vmid)) throw lockFileError(vmid);
     const snap = ct.snapshots.get(String(ctx.params.snapname));
     if (!snap) throw new PveHttpError(500, `snapshot '${ctx.params.snapname}' does not exist`);
     if (ctx.params.description !== undefined) snap.description = String(ctx.params.description);

@@ -10,6 +10,8 @@ function contentList(s: StorageDef): string {
 }
 
 function storageRow(n: NodeState, s: StorageDef): Record<string, unknown> {
+  // PVE::Storage::storage_info: a disabled storage is not activated, its sizes stay 0
+  if (s.disabled) return { storage: s.id, type: s.type, content: contentList(s), active: 0, enabled: 0, shared: 0, total: 0, used: 0, avail: 0 };
   const used = storageUsed(n, s);
   return {
     storage: s.id,
@@ -63,6 +65,7 @@ export function registerStorageRoutes(routes: RouteTable, deps: ClusterDeps): vo
     const p = ctx.params;
     return [...n.storages.values()]
       .filter((s) => !p.storage || s.id === p.storage)
+      .filter((s) => !(p.enabled === 1 || p.enabled === true) || !s.disabled)
       .filter((s) => !p.content || String(p.content).split(',').every((c) => s.content.includes(c as never)))
       .map((s) => storageRow(n, s));
   });
@@ -120,6 +123,7 @@ export function registerStorageRoutes(routes: RouteTable, deps: ClusterDeps): vo
       identity: ctx.identity,
       run: (log) => {
         n.volumes.delete(volid);
+        deps.faults.host.forgetTemplate(n.name, volid);
         log.line(`Removed volume '${volid}'`);
       },
     });

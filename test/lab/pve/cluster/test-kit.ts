@@ -32,9 +32,21 @@ export function lastStartTask(emu: Emulator, vmid: number): string | undefined {
   return emu.tasks.list().filter((t) => t.type === 'vzstart' && t.id === String(vmid)).at(-1)?.upid;
 }
 
-export async function startLab(opts: { nodes?: number; taskSeconds?: number; schema?: '8.4' | '9.1' } = {}): Promise<Lab> {
+/** lock_config timeout of the test labs (PVE: 10 s): short, so lock-timeout tests are fast */
+export const TEST_LOCK_TIMEOUT_MS = 300;
+
+export async function startLab(
+  opts: { nodes?: number; taskSeconds?: number; schema?: '8.4' | '9.1'; pveVersion?: string; lockTimeoutMs?: number } = {},
+): Promise<Lab> {
   const backend = createVirtualBackend();
-  const emu = await createEmulator({ backend, taskSeconds: opts.taskSeconds ?? 0, nodes: opts.nodes, schema: opts.schema });
+  const emu = await createEmulator({
+    backend,
+    taskSeconds: opts.taskSeconds ?? 0,
+    nodes: opts.nodes,
+    schema: opts.schema,
+    pveVersion: opts.pveVersion,
+    lockTimeoutMs: opts.lockTimeoutMs ?? TEST_LOCK_TIMEOUT_MS,
+  });
   const api: Lab['api'] = async (method, path, params, identity) => {
     const data = await emu.callApi(method, path, params, identity);
     const route = emu.schema.resolve(method, path.split('?')[0]);

@@ -1,9 +1,10 @@
 // Backups (POST /nodes/{node}/vzdump): one `vzdump` task backs up the listed local guests into
 // `<storage>:backup/vzdump-lxc-<vmid>-YYYY_MM_DD-HH_MM_SS.tar[.zst|.gz|.lzo]`; a failing guest makes the job end
 // with PVE's `job errors` after the others were done.
+import { lockConfigInWorker } from './config-lock';
 import { PveHttpError, type RouteTable } from '../types';
 import { type Container, type NodeState, getStorage, hashUnit, rootfsBytes } from './cluster-state';
-import { type ClusterDeps, logDate, nodeScoped } from './route-kit';
+import { type ClusterDeps, checkPerm, logDate, nodeScoped } from './route-kit';
 import { startGuest, stopGuest } from './lxc-status-routes';
 import { assertSpace } from './storage-routes';
 
@@ -24,16 +25,13 @@ function notesFrom(template: string | undefined, ct: Container, deps: ClusterDep
 }
 
 function backupOne(deps: ClusterDeps, n: NodeState, ct: Container, p: Record<string, any>, line: (s: string) => void): void {
-  const { state, faults } = deps;
+  const { state } = deps;
   const storage = String(p.storage ?? 'local');
   const ext = EXT[String(p.compress ?? '0')] ?? 'tar';
   const startMs = state.now();
   line(`INFO: Starting Backup of VM ${ct.vmid} (lxc)`);
   line(`INFO: Backup started at ${logDate(startMs)}`);
-  if (faults.isGuestLockHeld(ct.vmid)) throw new Error(`can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.lock' - got timeout`);
-  if (ct.config.lock !== 'backup') {
-    throw new Error(ct.config.lock === undefined ? `can't lock file '/run/lock/lxc/pve-config-${ct.vmid}.lock' - got timeout` : `CT is locked (${ct.config.lock})`);
-  }
+  if (ct.config.lock !== 'backup') throw new Error(`CT is locked (${ct.config.lock})`);
   line(`INFO: status = ${ct.running ? 'running' : 'stopped'}`);
   line(`INFO: backup mode: ${p.mode ?? 'snapshot'}`);
   line(`INFO: CT Name: ${ct.config.hostname ?? `CT${ct.vmid}`}`);
@@ -68,6 +66,8 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
       throw new PveHttpError(400, 'Parameter verification failed.', { vmid: 'property is missing' });
     }
     const storage = String(p.storage ?? 'local');
+    // "The user needs 'VM.Backup' permissions on any VM, and 'Datastore.AllocateSpace' on the backup storage"
+    checkPerm(deps, ctx, `/storage/${storage}`, ['Datastore.AllocateSpace']);
     const s = getStorage(n, storage);
     if (!s.content.includes('backup')) throw new PveHttpError(500, `storage '${storage}' does not support vzdump backups`);
     const requested = p.all === 1
@@ -75,6 +75,7 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
       : String(p.vmid ?? '').split(/[,;\s]+/).filter(Boolean).map(Number);
     const excluded = new Set(String(p.exclude ?? '').split(/[,;\s]+/).filter(Boolean).map(Number));
     const wanted = requested.filter((id) => !excluded.has(id)).sort((a, b) => a - b);
+    for (const id of wanted) checkPerm(deps, ctx, `/vms/${id}`, ['VM.Backup']);
     const local = wanted.filter((id) => state.containers.get(id)?.node !== undefined && state.containers.get(id)!.node === n.name);
     const missing = wanted.filter((id) => !state.containers.has(id));
     // every listed guest lives on another node: PVE answers the literal 'OK' without starting a task
@@ -109,6 +110,14 @@ export function registerVzdumpRoutes(routes: RouteTable, deps: ClusterDeps): voi
           try {
             if (!ct) throw new Error(`unable to find VM '${id}'`);
             if (!locked.includes(ct) && ct.config.lock === 'backup') throw new Error('CT is locked (backup)');
+            if (!locked.includes(ct) && ct.config.lock === undefined) {
+              // the config flock was held when the job started: prepare's lock_config waits for it in the worker
+              await lockConfigInWorker(deps, id, log);
+              if (ct.config.lock === undefined) {
+                ct.config.lock = 'backup';
+                locked.push(ct);
+              }
+            }
             const restart = p.mode === 'stop' && ct.running;
             if (restart) {
               log.line('INFO: stopping virtual guest');

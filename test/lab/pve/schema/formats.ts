@@ -133,7 +133,7 @@ export const VERIFIERS: Record<string, (value: string) => void> = {
   },
   // pve-container checks membership in /usr/share/zoneinfo/zone.tab; zone names all have this shape.
   'pve-ct-timezone': (v) =>
-    check(v === 'host' || /^[A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+){0,2}$/.test(v), `invalid time zone '${v}'`),
+    check(v === 'host' || /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(v), `invalid time zone '${v}'`),
   'pve-storage-content': (v) => check(STORAGE_CONTENT.has(v), `invalid content type '${v}'`),
   'pve-task-status-type': (v) => check(/^(ok|error|warning|unknown)$/i.test(v), `invalid status '${v}'`),
   'pve-vlan-id-or-range': verifyVlanRange,

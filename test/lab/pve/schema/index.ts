@@ -1,5 +1,5 @@
 // PVE API schema validator: route resolution + parameter validation with PVE JSONSchema.pm semantics,
-// driven by the official API dump in ../shared/pve-api (see README there).
+// driven by the official API dump vendored in ./data (see data/README.md).
 export type {
   SchemaVersion,
   EndpointInfo,

@@ -53,8 +53,9 @@ export function parsePropertyStringAt(
         k = schema.alias;
         schema = format[k];
       }
-      if (!schema) die(`invalid key in comma-separated list property: ${k}`);
-      if (schema.type === 'boolean') v = parseBoolean(v as string) ?? v;
+      // pve-common since 8.x no longer dies on an unknown key here: it is kept, and check_object (additional
+      // properties not allowed) reports it as `<path>.<key>: property is not defined in schema ...` below.
+      if (schema?.type === 'boolean') v = parseBoolean(v as string) ?? v;
       setOwn(res, k, v);
     } else if (!part.includes('=')) {
       if (defaultKey) die(`duplicate key in comma-separated list property: ${defaultKey}`);
@@ -80,7 +81,8 @@ export function parsePropertyStringAt(
 /**
  * Parse and validate a property string against an inline `format` object or a named property-string format
  * (`prune-backups`, ...). Returns typed values (integers/numbers as numbers, booleans as 0|1).
- * Throws PropertyStringError with PVE's message (e.g. "invalid key in comma-separated list property: foo\n").
+ * Throws PropertyStringError with PVE's message (e.g. "format error\nnet0.vnet: property is not defined in schema and
+ * the schema does not allow additional properties\n", or "duplicate key in comma-separated list property: name\n").
  */
 export function parsePropertyString(
   format: object | string,
@@ -101,4 +103,33 @@ export function parsePropertyString(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) setOwn(out, k, Object.prototype.hasOwnProperty.call(fmt, k) ? coerceScalar(fmt[k], v) : v);
   return out;
+}
+
+/** A parsed property string as plain strings (what the lab stores and prints again). */
+export type PropMap = Record<string, string>;
+
+/**
+ * Parse an already validated property string with its schema `format` (same parser as validation, so the lab
+ * parses property strings in one place) and return the values as strings (booleans as `0`/`1`, as PVE prints them).
+ * Throws PropertyStringError like parsePropertyString.
+ */
+export function parsePropMap(format: object | string, value: string, opts: { defaultKey?: string } = {}): PropMap {
+  const out: PropMap = {};
+  for (const [k, v] of Object.entries(parsePropertyString(format, value, opts))) setOwn(out, k, String(v));
+  return out;
+}
+
+/** Print like PVE's print_property_string: `first` keys in that order, then the rest sorted; `bareKey` without `key=`. */
+export function printPropertyString(props: PropMap, first: string[] = [], bareKey?: string): string {
+  const keys = Object.keys(props).filter((k) => props[k] !== undefined && props[k] !== '');
+  const ordered = [...first.filter((k) => keys.includes(k)), ...keys.filter((k) => !first.includes(k)).sort()];
+  return ordered.map((k) => (k === bareKey ? props[k] : `${k}=${props[k]}`)).join(',');
+}
+
+/** PVE::JSONSchema::format_size: bytes in the largest whole unit (`8G`, `512M`), else plain bytes. */
+export function printDiskSize(bytes: number): string {
+  for (const [u, f] of [['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+    if (bytes % f === 0) return `${bytes / f}${u}`;
+  }
+  return String(bytes);
 }

@@ -18,10 +18,31 @@ describe('net[n]', () => {
     expect(errorsOf({ net31: 'name=eth31,bridge=vmbr0,ip=manual' })).toEqual({});
   });
 
-  it('refuses unknown keys before checking anything else', () => {
-    expect(errorsOf({ net0: 'name=eth0,bridge=vmbr0,colour=red' })).toEqual({
-      net0: 'invalid format - invalid key in comma-separated list property: colour\n',
+  it('reports unknown keys the way pve-common 8.x does (check_object, not "invalid key")', () => {
+    expect(errorsOf({ net0: 'name=eth0,bridge=vmbr0,vnet=x' })).toEqual({
+      net0:
+        'invalid format - format error\nnet0.vnet: property is not defined in schema and the schema does not allow additional properties\n',
     });
+    // A stray space after a comma is part of the key, so ` bridge` is an unknown key.
+    expect(errorsOf({ net0: 'name=eth0, bridge=vmbr0' })).toEqual({
+      net0:
+        'invalid format - format error\nnet0. bridge: property is not defined in schema and the schema does not allow additional properties\n',
+    });
+    // Unknown keys and other sub-key errors are collected together.
+    const both = errorsOf({ net0: 'bridge=vmbr0,colour=red' }).net0;
+    expect(both).toContain('net0.colour: property is not defined in schema and the schema does not allow additional properties\n');
+    expect(both).toContain('net0.name: property is missing and it is not optional\n');
+  });
+
+  it('keeps the texts parse_property_string still dies with', () => {
+    expect(errorsOf({ net0: 'name=eth0,name=eth1' }).net0).toBe('invalid format - duplicate key in comma-separated list property: name\n');
+    expect(errorsOf({ net0: 'eth0,bridge=vmbr0' }).net0).toBe(
+      'invalid format - value without key, but schema does not define a default key\n',
+    );
+    expect(errorsOf({ net0: 'name=eth0,=vmbr0' }).net0).toBe('invalid format - missing key in comma-separated list property\n');
+    expect(errorsOf({ rootfs: 'local-lvm:8,local-lvm:9' }).rootfs).toBe(
+      'invalid format - duplicate key in comma-separated list property: volume\n',
+    );
   });
 
   it('reports sub-key errors as "format error" lines keyed net0.<key>', () => {
@@ -122,7 +143,9 @@ describe('parsePropertyString', () => {
       'net0.name': 'property is missing and it is not optional',
     });
     expect(e.message.startsWith('format error\n')).toBe(true);
-    expect(() => parsePropertyString(props.features.format, 'bogus=1')).toThrow('invalid key in comma-separated list property: bogus');
+    expect(() => parsePropertyString(props.features.format, 'bogus=1', { path: 'features' })).toThrow(
+      'format error\nfeatures.bogus: property is not defined in schema and the schema does not allow additional properties\n',
+    );
   });
 
   it('honours an explicit default key', () => {

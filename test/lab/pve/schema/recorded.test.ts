@@ -95,9 +95,10 @@ describe('loading', () => {
     vi.unstubAllEnvs();
   });
 
-  it('finds ../shared/pve-api beside the repository root', () => {
-    expect(path.basename(schemaDir())).toBe('pve-api');
-    expect(path.basename(path.dirname(schemaDir()))).toBe('shared');
+  it('reads the schema vendored inside the repository (test/lab/pve/schema/data), nothing outside it', () => {
+    const repoRoot = path.resolve(__dirname, '../../../..');
+    expect(schemaDir()).toBe(path.join(repoRoot, 'test', 'lab', 'pve', 'schema', 'data'));
+    expect(path.relative(repoRoot, schemaDir()).startsWith('..')).toBe(false);
   });
 
   it('honours PROXIMITY_PVE_SCHEMA_DIR and names the missing file in the error', async () => {

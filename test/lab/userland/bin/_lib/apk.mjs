@@ -1,11 +1,62 @@
 // `apk` of the Alpine stand-in: add / del / update / info / list with apk-like output. Installing records the
 // package (world + installed db) and lays down its OpenRC service scripts and default config files.
+// Inside a lab container, index and package downloads really go to the mirror (apk-fetch.mjs): with DNS or
+// NAT broken, apk fails as apk-tools 2.14 does. Under LAB_ROOT (unit tests on the host) nothing is fetched.
 import { BASE, CATALOG, serviceFiles } from './apk-catalog.mjs';
 import { ensureBase, readDb, readWorld, writeDb, writeWorld } from './apk-db.mjs';
-import { exists, finish, mkdirp, remove, writeText } from './fsroot.mjs';
+import { APK_ERROR_TEXT, fetchUrl } from './apk-fetch.mjs';
+import { ROOT, exists, finish, mkdirp, readText, remove, writeText } from './fsroot.mjs';
 
-const REPOS = ['https://dl-cdn.alpinelinux.org/alpine/v3.20/main', 'https://dl-cdn.alpinelinux.org/alpine/v3.20/community'];
-const FLAGS_WITH_VALUE = new Set(['--virtual', '-t', '--repository', '-X', '--root', '-p', '--arch', '--keys-dir', '--cache-dir', '--repositories-file']);
+const DEFAULT_REPOS = ['https://dl-cdn.alpinelinux.org/alpine/v3.20/main', 'https://dl-cdn.alpinelinux.org/alpine/v3.20/community'];
+const FLAGS_WITH_VALUE = new Set(['--virtual', '-t', '--repository', '-X', '--root', '-p', '--arch', '--keys-dir', '--cache-dir', '--repositories-file', '--timeout']);
+const CACHE = '/var/cache/apk';
+const online = ROOT === '';
+
+/** /etc/apk/repositories when present (comments and blank lines skipped), else Alpine 3.20's two. */
+function repos() {
+  const lines = (readText('/etc/apk/repositories', '') ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return lines.length ? lines : DEFAULT_REPOS;
+}
+const REPOS = repos();
+
+/** The index cache file apk keeps per repository (APKINDEX.<hash>.tar.gz). */
+function cacheFile(repo) {
+  let h = 0;
+  for (const c of repo) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `${CACHE}/APKINDEX.${h.toString(16).padStart(8, '0')}.tar.gz`;
+}
+
+/**
+ * Refresh the indexes as apk_db_add_repository does: `fetch <url>` on stdout, a WARNING on stderr per failed
+ * repository. Returns how many repositories have no index (unavailable) or only an old one (stale).
+ */
+async function updateIndexes({ force, noCache, timeoutMs }, io) {
+  let unavailable = 0;
+  let stale = 0;
+  for (const repo of REPOS) {
+    const cached = exists(cacheFile(repo));
+    // under LAB_ROOT there is no network and no index cache: only -U prints the fetch lines
+    if (!online && !force) continue;
+    if (!force && !noCache && cached) continue;
+    io.out += `fetch ${repo}/x86_64/APKINDEX.tar.gz\n`;
+    const err = online ? await fetchUrl(`${repo}/x86_64/APKINDEX.tar.gz`, timeoutMs) : null;
+    if (!err) {
+      if (!noCache) writeText(cacheFile(repo), `lab index of ${repo}\n`);
+      continue;
+    }
+    const action = noCache ? 'fetching' : cached ? 'updating' : 'updating and opening';
+    io.err += `WARNING: ${action} ${repo}: ${APK_ERROR_TEXT[err]}\n`;
+    if (!cached || noCache) unavailable++;
+    else stale++;
+  }
+  return { unavailable, stale };
+}
+
+function timeoutOf(args) {
+  const i = args.indexOf('--timeout');
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v * 1000 : 3000;
+}
 
 function parse(argv) {
   const flags = new Set();
@@ -21,10 +72,6 @@ function parse(argv) {
     else words.push(a);
   }
   return { flags, words, virtual };
-}
-
-function fetchLines() {
-  return REPOS.map((r) => `fetch ${r}/x86_64/APKINDEX.tar.gz\n`).join('');
 }
 
 function okLine(db) {
@@ -56,20 +103,32 @@ function installFiles(name) {
   }
 }
 
-function add(args) {
+async function add(args) {
   const { flags, words, virtual } = parse(args);
   const quiet = flags.has('-q') || flags.has('--quiet');
-  let out = flags.has('-U') || flags.has('--update-cache') ? fetchLines() : '';
   const names = words.map(bare);
   if (names.length === 0 && !virtual) return finish(1, '', 'ERROR: no packages specified\n');
-  const unknown = names.filter((n) => !CATALOG[n]);
+  const db = readDb();
+  const io = { out: '', err: '' };
+  const noCache = flags.has('--no-cache');
+  const timeoutMs = timeoutOf(args);
+  const { unavailable } = await updateIndexes({ force: flags.has('-U') || flags.has('--update-cache'), noCache, timeoutMs }, io);
+  // without an index only what is installed can be selected
+  const known = (n) => CATALOG[n] && (unavailable === 0 || db.has(n));
+  const unknown = names.filter((n) => !known(n));
   if (unknown.length > 0) {
     const err = 'ERROR: unable to select packages:\n' +
       unknown.map((n) => `  ${n} (no such package):\n    required by: world[${n}]\n`).join('');
-    return finish(unknown.length > 255 ? 255 : unknown.length, quiet ? '' : out, err);
+    return finish(unknown.length > 255 ? 255 : unknown.length, quiet ? '' : io.out, io.err + err);
   }
-  const db = readDb();
+  let out = io.out;
   const todo = closure(names).filter((n) => !db.has(n));
+  // every package is fetched from the mirror before anything is installed (apk's commit: download, then unpack)
+  const fetchErr = online && todo.length > 0 ? await fetchUrl(`${REPOS[0]}/x86_64/${todo[0]}-${CATALOG[todo[0]].version}.apk`, timeoutMs) : null;
+  if (fetchErr) {
+    const errs = todo.map((n) => `ERROR: ${n}-${CATALOG[n].version}: ${APK_ERROR_TEXT[fetchErr]}\n`).join('');
+    return finish(1, quiet ? '' : `${out}${todo.length} error${todo.length === 1 ? '' : 's'}; ${okLine(db).slice(4)}`, io.err + errs);
+  }
   todo.forEach((n, i) => {
     if (!quiet) out += `(${i + 1}/${todo.length}) Installing ${n} (${CATALOG[n].version})\n`;
     installFiles(n);
@@ -79,7 +138,18 @@ function add(args) {
   writeDb(db);
   writeWorld([...readWorld(), ...(virtual ? [virtual] : names)]);
   if (!quiet && todo.some((n) => CATALOG[n].services)) out += 'Executing busybox-1.36.1-r29.trigger\n';
-  finish(0, quiet ? '' : out + okLine(db));
+  finish(0, quiet ? '' : out + okLine(db), io.err);
+}
+
+/** `apk update`: `v3.20.3-... [repo]` per index, or the summary; exit code = unavailable + stale indexes. */
+async function update(args) {
+  const io = { out: '', err: '' };
+  const { unavailable, stale } = await updateIndexes({ force: true, noCache: false, timeoutMs: timeoutOf(args) }, io);
+  if (unavailable + stale === 0) {
+    for (const r of REPOS) io.out += `v3.20.3-000 [${r}]\n`;
+    return finish(0, `${io.out}OK: 24161 distinct packages available\n`, io.err);
+  }
+  finish(unavailable + stale, `${io.out}${unavailable} unavailable, ${stale} stale; ${readDb().size} distinct packages available\n`, io.err);
 }
 
 function del(args) {
@@ -141,18 +211,21 @@ const [cmd, ...rest] = process.argv.slice(2);
 ensureBase();
 switch (cmd) {
   case 'add':
-    add(rest);
+    await add(rest);
     break;
   case 'del':
   case 'delete':
     del(rest);
     break;
   case 'update':
-    finish(0, `${fetchLines()}v3.20.3-${'0'.repeat(3)} [${REPOS[0]}]\nv3.20.3-000 [${REPOS[1]}]\nOK: 24161 distinct packages available\n`);
+    await update(rest);
     break;
-  case 'upgrade':
-    finish(0, `${parse(rest).flags.has('-U') ? fetchLines() : ''}${okLine(readDb())}`);
+  case 'upgrade': {
+    const io = { out: '', err: '' };
+    if (parse(rest).flags.has('-U')) await updateIndexes({ force: true, noCache: false, timeoutMs: timeoutOf(rest) }, io);
+    finish(0, `${io.out}${okLine(readDb())}`, io.err);
     break;
+  }
   case 'info':
     info(rest);
     break;

@@ -7,6 +7,7 @@ import {
 } from './docker-state.mjs';
 import { finish, readText } from './fsroot.mjs';
 import { isInstalled } from './apk-db.mjs';
+import { containerStartBlocked, pullBlocked, storageDriver } from './docker-host.mjs';
 
 const VERSION = 'Docker version 26.1.5, build a72d7cd';
 const COMPOSE_VERSION = 'v2.27.0';
@@ -87,7 +88,24 @@ async function compose(args) {
       const services = project.services.map((s) => ({ ...s, state: byName.get(s.name)?.state, startedAt: byName.get(s.name)?.startedAt }));
       const record = { name: project.name, file: project.file, dir: project.dir, services };
       const todo = selected(services);
+      // images are pulled first: on vfs (ZFS < 2.2) registering their layers fails
+      const pullErr = todo.some((s) => !s.pulled) ? pullBlocked() : null;
+      if (pullErr) {
+        progress(`[+] Pulling ${todo.length}/${todo.length}`);
+        for (const s of todo) progress(` ✘ ${s.name} Error ${pullErr}`);
+        err += `Error response from daemon: ${pullErr}\n`;
+        return 1;
+      }
+      for (const s of todo) s.pulled = true;
       if (!saved) progress(` ✔ Network ${project.name}_default  Created`);
+      // the host's AppArmor/privilege decides whether any container can start (docker-host.mjs)
+      const blocked = containerStartBlocked();
+      if (blocked && todo.some((s) => !serviceRunning(project.name, s))) {
+        saveProject(record);
+        const first = todo.find((s) => !serviceRunning(project.name, s));
+        err = `[+] Running ${saved ? 0 : 1}/${todo.length + (saved ? 0 : 1)}\n${err} ⠿ Container ${first.containerName}  Starting\nError response from daemon: ${blocked}\n`;
+        return 1;
+      }
       for (const s of todo) {
         const old = byName.get(s.name);
         // an ephemeral host port ("80") stays what it was while the container lives
@@ -174,6 +192,12 @@ async function compose(args) {
     }
     case 'pull': {
       const todo = selected(project.services);
+      const pullErr = pullBlocked();
+      if (pullErr) {
+        for (const s of todo) progress(` ✘ ${s.name} Error ${pullErr}`);
+        err += `Error response from daemon: ${pullErr}\n`;
+        return 1;
+      }
       progress(`[+] Pulling ${todo.length}/${todo.length}`);
       for (const s of todo) progress(` ✔ ${s.name} Pulled (lab stand-in: ${s.image} is not downloaded; nothing is pulled)`);
       return 0;
@@ -187,6 +211,42 @@ async function compose(args) {
       err += `unknown docker command: "compose ${cmd}"\n`;
       return 1;
   }
+}
+
+const HELLO = `
+Hello from Docker!
+This message shows that your installation appears to be working correctly.
+`;
+
+/**
+ * `docker run [--rm] [-d] [--name N] IMAGE [CMD...]`: the smoke test a deployment runs after Docker starts.
+ * Nothing runs: hello-world prints its greeting, `echo ...` its words; the node's blocks fail it as the
+ * Docker CLI does (exit 125, or 126 when the daemon's text says "permission denied").
+ */
+function runContainer(args) {
+  const valued = new Set(['--name', '-e', '--env', '-p', '--publish', '-v', '--volume', '--network', '--entrypoint', '-w', '--workdir', '-u', '--user']);
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-')) i += valued.has(args[i]) ? 2 : 1;
+  const image = args[i];
+  const cmd = args.slice(i + 1);
+  if (!image) {
+    err += '"docker run" requires at least 1 argument.\nSee \'docker run --help\'.\n';
+    return 1;
+  }
+  const pullErr = pullBlocked();
+  if (pullErr) {
+    err += `Unable to find image '${image.includes(':') ? image : `${image}:latest`}' locally\nlatest: Pulling from ${image.includes('/') ? image : `library/${image}`}\ndocker: ${pullErr}\n\nRun 'docker run --help' for more information\n`;
+    return 125;
+  }
+  const blocked = containerStartBlocked();
+  if (blocked) {
+    // docker/cli runStartContainerErr: 126 when the text contains syscall.EACCES ("permission denied")
+    err += `docker: Error response from daemon: ${blocked}\n\nRun 'docker run --help' for more information\n`;
+    return blocked.includes('permission denied') ? 126 : 125;
+  }
+  if (/^(docker\.io\/)?(library\/)?hello-world(:latest)?$/.test(image)) say(HELLO);
+  else if (cmd[0] === 'echo') say(cmd.slice(1).join(' '));
+  return 0;
 }
 
 function fakeId(name) {
@@ -212,7 +272,7 @@ async function main(argv) {
     say('Usage:  docker [OPTIONS] COMMAND\n\nLab stand-in (not Docker): --version, version, info, ps, compose');
     return 0;
   }
-  if (!['version', 'info', 'ps', 'images', 'pull'].includes(cmd)) {
+  if (!['version', 'info', 'ps', 'images', 'pull', 'run'].includes(cmd)) {
     err += `docker: '${cmd}' is not a docker command.\nSee 'docker --help'\n`;
     return 1;
   }
@@ -225,15 +285,36 @@ async function main(argv) {
     case 'version':
       say('Server:\n Engine:\n  Version:          26.1.5 (lab stand-in)\n  API version:      1.45 (minimum version 1.24)');
       return 0;
-    case 'info':
-      say(`Client:\n Version:    26.1.5\n Context:    default\n\nServer:\n Containers: ${loadProjects().flatMap((p) => p.services).length}\n Server Version: 26.1.5\n Storage Driver: lab-stand-in\n Operating System: Alpine Linux v3.20`);
+    case 'info': {
+      const driver = storageDriver();
+      const fi = rest.findIndex((a) => a === '--format' || a === '-f');
+      const format = fi >= 0 ? rest[fi + 1] : rest.find((a) => a.startsWith('--format='))?.slice(9);
+      if (format) {
+        if (/^\{\{\s*\.Driver\s*\}\}$/.test(format.trim())) say(driver);
+        else if (/^\{\{\s*json \.\s*\}\}$/.test(format.trim())) say(JSON.stringify({ Driver: driver, ServerVersion: '26.1.5', OperatingSystem: 'Alpine Linux v3.20' }));
+        else say(format.replace(/\{\{[^}]*\}\}/g, '<no value>'));
+        return 0;
+      }
+      say(`Client:\n Version:    26.1.5\n Context:    default\n\nServer:\n Containers: ${loadProjects().flatMap((p) => p.services).length}\n Server Version: 26.1.5\n Storage Driver: ${driver}${driver === 'overlay2' ? '\n  Backing Filesystem: extfs\n  Supports d_type: true' : ''}\n Operating System: Alpine Linux v3.20`);
+      if (driver === 'vfs') err += 'WARNING: the vfs storage driver is deprecated, and will be removed in a future release.\n';
       return 0;
+    }
+    case 'run':
+      return runContainer(rest);
     case 'images':
       say('REPOSITORY   TAG       IMAGE ID   CREATED   SIZE');
       return 0;
-    case 'pull':
-      say(`lab stand-in: ${rest.find((a) => !a.startsWith('-')) ?? ''} is not downloaded; nothing is pulled`);
+    case 'pull': {
+      const image = rest.find((a) => !a.startsWith('-')) ?? '';
+      const pullErr = pullBlocked();
+      if (pullErr) {
+        say(`Using default tag: latest\nlatest: Pulling from ${image.includes('/') ? image : `library/${image}`}`);
+        err += `${pullErr}\n`;
+        return 1;
+      }
+      say(`lab stand-in: ${image} is not downloaded; nothing is pulled`);
       return 0;
+    }
     case 'ps': {
       const all = rest.includes('-a') || rest.includes('--all');
       const rows = [];

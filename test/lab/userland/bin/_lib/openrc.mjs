@@ -253,7 +253,7 @@ async function withLock(fn) {
         }
       }
       if (stale) remove(dir);
-      else if (Date.now() > deadline) throw new Error('timed out waiting for another OpenRC operation');
+      else if (Date.now() > deadline) throw new Error('timed out waiting for another OpenRC operation', { cause: err });
       else await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -1,0 +1,76 @@
+/**
+ * Strings an operator (or an attacker controlling one) might type into a parameter, chosen to break naive
+ * YAML or compose handling: YAML syntax and tags, document markers, anchors, compose interpolation, quotes,
+ * newlines in every flavour, control and invisible characters, and long values.
+ */
+export const HOSTILE_VALUES: readonly string[] = [
+  'plain',
+  '',
+  ' leading and trailing spaces ',
+  'line1\nline2',
+  'line1\r\nline2',
+  '\n\nstarts with blank lines\n\n',
+  'trailing newline\n',
+  'key: value',
+  'evil\nservices:\n  pwned:\n    image: alpine\n    privileged: true',
+  '- item',
+  '? complex key',
+  '# not a comment',
+  'value # comment',
+  '"double quoted"',
+  "'single quoted'",
+  'mixed "quotes" and \'apostrophes\'',
+  '\\backslash\\n not a newline',
+  '${HOME}',
+  '$HOME',
+  '$$',
+  '$',
+  'price: $5 ${VAR:-default} ${VAR?err} $${ESCAPED}',
+  '{a: b}',
+  '[1, 2, 3]',
+  '&anchor value',
+  '*alias',
+  '<<: *merge',
+  '!!python/object/apply:os.system ["id"]',
+  '!tag value',
+  '%YAML 1.2',
+  '---',
+  '...',
+  '--- !!map\n? a\n: b\n...',
+  '|',
+  '>',
+  '|-\n  block',
+  '@at `backtick` %percent',
+  'true',
+  'no',
+  'null',
+  '~',
+  '0x1F',
+  '1e3',
+  '0o17',
+  '.inf',
+  '2026-01-01',
+  '\ttab\tseparated',
+  '\u0007bell\u001b[31mred\u001b[0m',
+  '\u00a0non-breaking\u200bzero-width\u00adsoft-hyphen',
+  'emoji 🦀 and ünïcödé and 日本語',
+  '"; rm -rf / #',
+  '$(reboot) `reboot`',
+  'a'.repeat(4000),
+];
+
+/**
+ * Values the renderer must refuse (CATALOG_PARAMETER_INVALID) because they cannot arrive unchanged: YAML 1.1
+ * and libyaml-based parsers (PyYAML, compose's Go YAML) read NEL/LS/PS as line breaks even inside quoted
+ * scalars and reject C1 controls, BOMs and non-characters; NUL cannot be in an environment variable.
+ */
+export const REFUSED_VALUES: readonly string[] = [
+  'nul\u0000byte',
+  'line\u2028separator',
+  'paragraph\u2029separator',
+  'next\u0085line',
+  'c1\u009bcontrol',
+  '\ufeffBOM at start',
+  'non-character\uffff',
+  'lone \ud800 surrogate',
+];

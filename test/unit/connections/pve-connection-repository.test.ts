@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import type { SecretCipher } from '../../../src-main/core/secrets/secret-cipher';
+import { makeTempDir } from '../store/sqlite-test-files';
+
+/** A real cipher (AES-256-GCM with a random key) standing in for Electron's safeStorage. */
+function aesCipher(key = crypto.randomBytes(32)): SecretCipher {
+  return {
+    encrypt(plain) {
+      const iv = crypto.randomBytes(12);
+      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return Buffer.concat([iv, c.getAuthTag(), body]);
+    },
+    decrypt(b) {
+      const d = crypto.createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
+      d.setAuthTag(b.subarray(12, 28));
+      return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
+    },
+  };
+}
+
+const SECRET = 'c0ffee00-aaaa-bbbb-cccc-1234567890ab';
+const FP = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+const HOSTKEY = `SHA256:${'A'.repeat(43)}`;
+const base = { name: 'lab', host: 'pve.example.net', authKind: 'token' as const, authId: 'root@pam!proximity', secret: SECRET };
+
+describe('PveConnectionRepository', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let core: CoreContext;
+  beforeEach(() => {
+    ({ dir, cleanup } = makeTempDir());
+    core = openCore({ dataDir: dir, appVersion: 'test', secretCipher: aesCipher() });
+  });
+  afterEach(() => {
+    core.close();
+    cleanup();
+  });
+
+  it('stores the secret only as ciphertext: the plain text is nowhere in the database files', () => {
+    const c = core.connections.insert({ ...base, tlsFingerprint: FP.toLowerCase(), ssh: { host: '198.18.0.2', user: 'root', secret: 'ssh-key-material-XYZ' } });
+    expect(c).toMatchObject({ name: 'lab', port: 8006, tlsFingerprint: FP, ssh: { host: '198.18.0.2', port: 22, user: 'root', hasSecret: true } });
+    expect(JSON.stringify(c)).not.toContain(SECRET);
+    expect(core.connections.revealSecret(c.id)).toBe(SECRET);
+    expect(core.connections.revealSshSecret(c.id)).toBe('ssh-key-material-XYZ');
+    const bytes = Buffer.concat([core.db.path, `${core.db.path}-wal`].filter(fs.existsSync).map((f) => fs.readFileSync(f)));
+    expect(bytes.includes(SECRET)).toBe(false);
+    expect(bytes.includes('ssh-key-material-XYZ')).toBe(false);
+    expect(JSON.stringify(core.audit.list())).not.toContain(SECRET);
+  });
+
+  it('pins fingerprints, replaces secrets and deletes, auditing each change', () => {
+    const c = core.connections.insert({ ...base, ssh: { host: 'pve.example.net', user: 'root' } });
+    expect(core.connections.pinTlsFingerprint(c.id, FP).tlsFingerprint).toBe(FP);
+    expect(core.connections.pinSshHostKey(c.id, HOSTKEY).ssh?.hostKeyFingerprint).toBe(HOSTKEY);
+    expect(core.connections.revealSshSecret(c.id)).toBeUndefined();
+    core.connections.replaceSecret(c.id, 'new-secret');
+    expect(core.connections.revealSecret(c.id)).toBe('new-secret');
+    core.connections.delete(c.id, 'operator');
+    expect(core.connections.list()).toEqual([]);
+    expect(core.audit.list().map((e) => e.action)).toEqual([
+      'connection.delete',
+      'connection.secret.replace',
+      'connection.ssh.pin',
+      'connection.tls.pin',
+      'connection.create',
+    ]);
+  });
+
+  it('validates input and refuses duplicates', () => {
+    const bad = [
+      { ...base, host: 'https://pve.example.net' },
+      { ...base, host: 'pve example' },
+      { ...base, port: 0 },
+      { ...base, authId: 'root@pam' }, // token auth needs a token id
+      { ...base, authKind: 'password' as const }, // password auth takes a user, not a token id
+      { ...base, secret: '' },
+      { ...base, tlsFingerprint: 'AB:CD' },
+      { ...base, ssh: { host: 'h', user: 'root; rm -rf /' } },
+    ];
+    for (const input of bad) expect(() => core.connections.insert(input)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => core.connections.pinSshHostKey('x', 'MD5:aa')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    core.connections.insert({ ...base, authKind: 'password', authId: 'root@pam' });
+    expect(() => core.connections.insert(base)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(core.connections.list()).toHaveLength(1);
+  });
+
+  it('without a working secret store nothing is saved, and an undecryptable secret is a clear error', () => {
+    const id = core.connections.insert(base).id;
+    core.close();
+    const noCipher = openCore({ dataDir: dir, appVersion: 'test' });
+    expect(() => noCipher.connections.insert({ ...base, name: 'other' })).toThrow(expect.objectContaining({ code: 'SECRET_STORE_UNAVAILABLE' }));
+    expect(() => noCipher.connections.revealSecret(id)).toThrow(expect.objectContaining({ code: 'SECRET_STORE_UNAVAILABLE' }));
+    noCipher.close();
+    const identity: SecretCipher = { encrypt: (p) => Buffer.from(p, 'utf8'), decrypt: (b) => b.toString('utf8') };
+    const leaky = openCore({ dataDir: dir, appVersion: 'test', secretCipher: identity });
+    expect(() => leaky.connections.insert({ ...base, name: 'other' })).toThrow(expect.objectContaining({ code: 'SECRET_STORE_UNAVAILABLE' }));
+    leaky.close();
+    core = openCore({ dataDir: dir, appVersion: 'test', secretCipher: aesCipher() }); // a different key: the keyring changed
+    expect(() => core.connections.revealSecret(id)).toThrow(expect.objectContaining({ code: 'SECRET_STORE_UNAVAILABLE' }));
+    expect(core.connections.list().map((c) => c.name)).toEqual(['lab']);
+  });
+});
