@@ -41,10 +41,6 @@ function scratchDir(): string {
   return d;
 }
 
-function isAlive(pid: number): boolean {
-  return fs.existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-}
-
 describe('one connection per node', () => {
   it('runs many commands, concurrently too, over a single SSH connection', async () => {
     const before = new Set(sshdSessionPids(env.runDir));
