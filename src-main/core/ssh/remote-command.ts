@@ -118,8 +118,9 @@ export function runOnChannel(client: Client, command: string, argv: readonly str
       ch.on('exit', (code: number | null, signal?: string) => {
         exit = { code: code ?? null, signal: signal ?? null };
       });
-      ch.on('data', (d: Buffer) => collector.push('stdout', d));
-      ch.stderr.on('data', (d: Buffer) => collector.push('stderr', d));
+      // after an abort, output still arriving is dropped (no more lines for the caller)
+      ch.on('data', (d: Buffer) => finished || collector.push('stdout', d));
+      ch.stderr.on('data', (d: Buffer) => finished || collector.push('stderr', d));
       ch.on('error', () => {
         /* followed by close, which settles */
       });
@@ -166,10 +167,10 @@ function killAndClose(ch: ClientChannel, closed: () => void): void {
 
 /**
  * Sends a `signal` channel request (RFC 4254 §6.9) for KILL. sshd (OpenSSH >= 7.8) delivers it with killpg() to
- * the session's process group, but only for sessions under privilege separation, i.e. not for root logins. ssh2's `ClientChannel.signal()` only sends while our
- * side is writable, but stdin is closed (EOF) right after the start; requests are still valid after EOF (only
- * data is not, RFC 4254 §5.3), so it goes through ssh2's protocol object. Best effort: a server that does not
- * support it ignores it, and closing the channel still ends our side.
+ * the session's process group, but only for sessions under privilege separation, i.e. not for root logins.
+ * ssh2's `ClientChannel.signal()` only sends while our side is writable, but stdin is closed (EOF) right after
+ * the start; requests are still valid after EOF (only data is not, RFC 4254 §5.3), so it goes through ssh2's
+ * protocol object. Best effort: a server that refuses it answers with a failure we ignore.
  */
 function killRemote(ch: ClientChannel): void {
   const c = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
