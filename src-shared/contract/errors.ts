@@ -58,6 +58,14 @@ export const ERROR_CODES = [
   'PVE_TIMEOUT',
   // The operator (or the app shutting down) cancelled the work.
   'CANCELLED',
+  // The node's SSH refused our login (key or password); details name the node, address and user, never the secret.
+  'SSH_AUTH_FAILED',
+  // An SSH connect, handshake or remote command did not finish within its deadline.
+  'SSH_TIMEOUT',
+  // The node's SSH host key is not pinned yet; details carry its fingerprint for the operator to confirm.
+  'SSH_HOST_KEY_UNCONFIRMED',
+  // A remote command ran and exited non-zero (or by a signal); details carry argv, exit code and stderr.
+  'COMMAND_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
