@@ -46,7 +46,11 @@ function rendererViolation(file: string, spec: string): string | null {
   if (isElectronSpecifier(spec)) return 'the renderer is sandboxed; it reaches main only through the preload API';
   const t = target(file, spec);
   if (t && inside(t, 'src-main')) return 'the renderer must not import main-process code';
-  if (t && inside(t, 'src-preload') && !inside(t, 'src-shared/contract')) return 'only the contract (types/schemas) is shared';
+  if (t && inside(t, 'src-preload')) return 'only the contract (types/schemas) is shared';
+  // as eslint.config.mjs: from outside itself only the shared contract and transport (never test, scripts, ...)
+  if (t && !['src-renderer', 'src-shared/contract', 'src-shared/transport'].some((d) => inside(t, d))) {
+    return 'the renderer imports from outside itself only the shared contract and transport';
+  }
   return null;
 }
 
@@ -103,6 +107,10 @@ describe('import detector', () => {
     expect(rendererViolation(rendererFile, '../../../src-preload/index')).not.toBeNull();
     expect(rendererViolation(rendererFile, '../../../src-shared/contract/schemas')).toBeNull();
     expect(rendererViolation(rendererFile, 'electron')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../test/fakes/electron-mock-web')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../scripts/web')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../src-shared/transport/bridge-connection')).toBeNull();
+    expect(rendererViolation(rendererFile, '../../lib/format')).toBeNull();
   });
 });
 
