@@ -244,32 +244,6 @@ describe('tasks and retries', () => {
     await stopContainer(c, 'pve', vmid);
   }, 60_000);
 
-  it('a lock held longer than PVE waits for it: the failed start task and the refused config PUT are retried until it clears', async () => {
-    // PVE's own wait (lock_config, 10 s) made short, so the lock outlives it: the start worker ends
-    // `got timeout`, the config PUT answers 500 `got timeout`; only the client's retries get past it.
-    const locky = await lab({ lockTimeoutMs: 100 });
-    const lc = client(locky);
-    const { vmid } = await createContainer(lc, 'pve', { ostemplate: await seedTemplate(locky), rootfs: 'local-lvm:1', nets: ['name=eth0,bridge=vmbr0,ip=dhcp'] });
-    const lockText = `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`;
-    const retry = { attempts: 12, baseDelayMs: 100, maxDelayMs: 200 };
-    const retries: string[] = [];
-    locky.faults.holdGuestLock(vmid, 700);
-    await startContainer(lc, 'pve', vmid, { retry, onRetry: (e) => retries.push((e as ProximityError).code) });
-    const starts = locky.tasks.list().filter((t) => t.type === 'vzstart' && t.id === String(vmid)).map((t) => t.exitstatus);
-    expect(starts.length).toBeGreaterThan(1);
-    expect(starts.slice(0, -1)).toEqual(starts.slice(0, -1).map(() => lockText));
-    expect(starts.at(-1)).toBe('OK');
-    expect(new Set(retries)).toEqual(new Set(['PVE_LOCKED']));
-
-    locky.faults.holdGuestLock(vmid, 700);
-    await setContainerConfig(lc, 'pve', vmid, { set: { description: 'after the lock' } }, { retry });
-    const puts = locky.requests.filter((r) => r.method === 'PUT' && r.path === `/api2/json/nodes/pve/lxc/${vmid}/config`);
-    expect(puts.length).toBeGreaterThan(1);
-    for (const refused of puts.slice(0, -1)) expect([refused.status, refused.message]).toEqual([500, lockText]);
-    expect(puts.at(-1)!.status).toBe(200);
-    expect((await getContainerConfig(lc, 'pve', vmid)).description).toBe('after the lock');
-  });
-
   it('a start task that failed on the lock inside the worker is dispatched again; other failed tasks never are', async () => {
     const { vmid } = await createContainer(c, 'pve', { ostemplate, rootfs: 'local-lvm:1', nets: ['name=eth0,bridge=vmbr0,ip=dhcp'] });
     const lockText = `can't lock file '/run/lock/lxc/pve-config-${vmid}.lock' - got timeout`;
