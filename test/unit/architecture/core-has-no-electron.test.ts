@@ -130,6 +130,17 @@ describe('layering', () => {
     ).toEqual([]);
   });
 
+  it('the transport (shared with the renderer) imports only itself and the contract, never electron', () => {
+    expect(sourcesUnder(join(root, 'src-shared/transport')).length).toBeGreaterThan(0);
+    expect(
+      violations('src-shared/transport', (file, spec) => {
+        if (isElectronSpecifier(spec)) return 'the transport is shared with the renderer';
+        const t = target(file, spec);
+        return t && !inside(t, 'src-shared/transport') && !inside(t, 'src-shared/contract') ? 'the transport imports only itself and the contract' : null;
+      }),
+    ).toEqual([]);
+  });
+
   it('src-renderer imports nothing from src-main and only the contract from src-preload', () => {
     expect(violations('src-renderer', rendererViolation)).toEqual([]);
   });
