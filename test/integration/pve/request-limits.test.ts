@@ -1,6 +1,7 @@
-// The PVE client's per-request deadline and cancellation against a lab that answers slowly: a request past
-// `requestTimeoutMs` fails PVE_TIMEOUT at the deadline (not when the answer finally comes), an aborted signal
-// ends the request at once with CANCELLED, and neither is sent again. Requests must pass the schema validator.
+// The PVE client's per-request limits against the lab: a request past `requestTimeoutMs` fails PVE_TIMEOUT at
+// the deadline (not when the answer finally comes), an aborted signal ends the request at once with CANCELLED,
+// and an answer larger than `maxAnswerBytes` is cut off rather than buffered. Requests must pass the schema
+// validator.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listNodes } from '../../../src-main/core/pve/nodes';
 import { PveClient } from '../../../src-main/core/pve/pve-client';
@@ -56,5 +57,22 @@ describe('request deadlines', () => {
     ac.abort();
     expect(await pending).toMatchObject({ code: 'CANCELLED' });
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('answer size', () => {
+  it('an answer larger than maxAnswerBytes fails PVE_API_ERROR instead of being kept in memory', async () => {
+    const small = new PveClient({ host: emu.host, port: emu.port, fingerprint: emu.fingerprint, auth: { tokenId: emu.tokenId, tokenSecret: emu.tokenSecret }, maxAnswerBytes: 512 });
+    try {
+      // GET /nodes is a few hundred bytes; the appliance index is many KiB
+      await listNodes(small);
+      const e = await small.call((api) => api.nodes.$('pve').aplinfo.$get()).then(() => undefined, (x: unknown) => x);
+      expect(e).toMatchObject({ code: 'PVE_API_ERROR', details: { method: 'GET', path: '/nodes/pve/aplinfo', limitBytes: 512 } });
+      expect((e as Error).message).toMatch(/larger than 512 bytes/);
+      // the client stays usable
+      expect((await listNodes(small)).length).toBe(1);
+    } finally {
+      await small.close();
+    }
   });
 });
