@@ -100,10 +100,14 @@ export class ProxmoxSessions {
     });
   }
 
-  /** The cluster snapshot for `cluster.get` / `cluster.changed`; reads Proxmox once first when nothing was read yet. */
+  /**
+   * The cluster snapshot for `cluster.get`. Reads Proxmox first (one `GET /cluster/resources`) when nothing was
+   * read yet or the state is not ticking (no window visible), so the answer is never older than one tick.
+   * A failure to read is the snapshot's `health`, not an error. Throws NOT_FOUND, VALIDATION (nothing pinned).
+   */
   async snapshot(connectionId: string, opts: { refresh?: boolean } = {}): Promise<ClusterSnapshot> {
     const s = this.session(connectionId);
-    if (opts.refresh || s.state.ticks === 0) await s.state.refresh();
+    if (opts.refresh || s.state.ticks === 0 || !this.visible) await s.state.refresh();
     return snapshotOf(connectionId, s);
   }
 
