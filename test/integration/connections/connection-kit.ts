@@ -43,8 +43,11 @@ export interface IpcKit {
   call(channel: string, input: unknown): Promise<Result<unknown>>;
   /** `call`, throwing when the Result is an error */
   value<T = Record<string, unknown>>(channel: string, input: unknown): Promise<T>;
-  /** resolves with the first received (or later) event matching `match`; rejects after `timeoutMs` */
-  waitForEvent(event: EventName, match: (payload: unknown) => boolean, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Resolves with the first event matching `match` received from now on (with `includePast`, also one received
+   * before); rejects after `timeoutMs`.
+   */
+  waitForEvent(event: EventName, match: (payload: unknown) => boolean, opts?: { timeoutMs?: number; includePast?: boolean }): Promise<unknown>;
   close(): void;
 }
 
@@ -80,9 +83,9 @@ export function openIpcKit(events: EventName[], proxmox?: OpenCoreOptions['proxm
       if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
       return r.value as T;
     },
-    waitForEvent(event, match, timeoutMs = 10_000) {
+    waitForEvent(event, match, { timeoutMs = 10_000, includePast = false } = {}) {
       return new Promise((resolve, reject) => {
-        let seen = 0;
+        let seen = includePast ? 0 : received.length;
         const check = () => {
           for (; seen < received.length; seen++) {
             const r = received[seen];
