@@ -52,12 +52,26 @@ export class ProxmoxSessions {
   private visible = false;
   private closed = false;
   private readonly unsubscribe: () => void;
+  /** operations running now: while there are any, cluster states tick at their busy interval */
+  private readonly runningOperations = new Set<string>();
 
   constructor(private readonly o: ProxmoxSessionsOptions) {
-    this.unsubscribe = o.events.on('connections.changed', ({ connectionId, change }) => {
+    const offConnections = o.events.on('connections.changed', ({ connectionId, change }) => {
+      // edited, re-pinned or removed: the session was built from the old settings
       void this.forget(connectionId);
-      if (change === 'created' && this.visible) this.activate(connectionId);
+      if (change !== 'deleted' && this.visible) this.activate(connectionId);
     });
+    const offOperations = o.events.on('operations.changed', (op) => {
+      const before = this.runningOperations.size > 0;
+      if (op.state === 'running') this.runningOperations.add(op.id);
+      else this.runningOperations.delete(op.id);
+      const busy = this.runningOperations.size > 0;
+      if (busy !== before) for (const s of this.sessions.values()) s.state.setBusy(busy);
+    });
+    this.unsubscribe = () => {
+      offConnections();
+      offOperations();
+    };
   }
 
   /**
@@ -201,6 +215,7 @@ export class ProxmoxSessions {
       },
     });
     session.state.start();
+    if (this.runningOperations.size > 0) session.state.setBusy(true);
     this.sessions.set(connectionId, session);
     if (this.visible) session.state.setActive(true);
     return session;

@@ -201,13 +201,15 @@ export class PveConnectionRepository {
   /** Trust-on-first-use and re-pinning after the operator confirmed a new certificate. */
   pinTlsFingerprint(id: string, fingerprint: string, actor = 'system'): PveConnectionRecord {
     const fp = parse(tlsFingerprintSchema, fingerprint, 'TLS fingerprint');
-    this.update(id, 'tls_fingerprint', fp, actor, 'connection.tls.pin', { fingerprint: fp });
+    const previous = this.require(id).tlsFingerprint;
+    this.update(id, 'tls_fingerprint', fp, actor, 'connection.tls.pin', { fingerprint: fp, previous });
     return this.require(id);
   }
 
   pinSshHostKey(id: string, fingerprint: string, actor = 'system'): PveConnectionRecord {
     const fp = parse(sshHostKeyFingerprintSchema, fingerprint, 'SSH host key fingerprint');
-    this.update(id, 'ssh_host_key_fingerprint', fp, actor, 'connection.ssh.pin', { fingerprint: fp });
+    const previous = this.require(id).ssh?.hostKeyFingerprint ?? null;
+    this.update(id, 'ssh_host_key_fingerprint', fp, actor, 'connection.ssh.pin', { fingerprint: fp, previous });
     return this.require(id);
   }
 

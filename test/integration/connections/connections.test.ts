@@ -195,7 +195,7 @@ describe('pins: a changed certificate or host key is refused until the operator 
     const repinned = await kit.value<Connection>('connections.repin', { id: c.id, kind: 'tls', fingerprint: p.tls.fingerprint.toLowerCase() });
     expect(repinned.tlsFingerprint).toBe(second.fingerprint);
     expect((await kit.value<{ health: { status: string } }>('cluster.get', { connectionId: c.id })).health.status).toBe('ok');
-    expect(kit.core.audit.list({ limit: 100 }).find((a) => a.action === 'connection.tls.pin' && a.target === c.id)?.details).toEqual({ fingerprint: second.fingerprint });
+    expect(kit.core.audit.list({ limit: 100 }).find((a) => a.action === 'connection.tls.pin' && a.target === c.id)?.details).toEqual({ fingerprint: second.fingerprint, previous: first.fingerprint });
   });
 
   it('SSH: a changed host key is refused with SSH_HOST_KEY_MISMATCH (node pool and Test connection), then re-pinned', async () => {
