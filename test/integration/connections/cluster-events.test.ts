@@ -2,7 +2,8 @@
 // the EventHub (`cluster.changed`, one snapshot per connection), polls only while a window is visible
 // (`system.setVisible`), and an offline node (lab fault nodeOffline) is reported offline in `cluster.get`.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateRecordedRequest } from '../../lab/pve/schema';
 import type { ClusterSnapshot, Connection, ConnectionProbeResult } from '../../../src-shared/contract/connection-schemas';
 import { startLab, type Lab } from '../../lab/lab';
 import { openIpcKit, type IpcKit } from './connection-kit';
@@ -26,6 +27,17 @@ beforeAll(async () => {
     ssh: { host: ssh!.host, port: ssh!.port, user: ssh!.user, auth: { kind: 'key', privateKey: fs.readFileSync(ssh!.privateKeyPath, 'utf8') }, hostKeyFingerprint: probe.ssh!.fingerprint },
   });
 }, 60_000);
+
+// Every HTTP request Proximity sent must be one PVE accepts (the schema is the contract, not the lab's routes).
+const checked = new Map<object, number>();
+afterEach(() => {
+  for (const e of [lab.emulator]) {
+    const fresh = e.requests.slice(checked.get(e) ?? 0).filter((r) => r.source === 'http');
+    checked.set(e, e.requests.length);
+    const invalid = fresh.map((r) => ({ r: `${r.method} ${r.path}`, problems: validateRecordedRequest(e.schema, r) })).filter((x) => x.problems.length > 0);
+    expect(invalid).toEqual([]);
+  }
+});
 
 afterAll(async () => {
   kit?.close();

@@ -4,7 +4,8 @@
 // unreachable host); TLS and SSH host key pins refused when changed and re-pinned by the operator.
 import fs from 'node:fs';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateRecordedRequest } from '../../lab/pve/schema';
 import type { Connection, ConnectionProbeResult, ConnectionTestReport } from '../../../src-shared/contract/connection-schemas';
 import { CHANNEL_NAMES } from '../../../src-shared/contract/names';
 import { ProximityError } from '../../../src-main/core/errors';
@@ -21,6 +22,7 @@ let kit: IpcKit;
 let privateKey: string;
 const secrets: string[] = [];
 const toClose: (() => Promise<void>)[] = [];
+const extraEmulators: Emulator[] = [];
 
 beforeAll(async () => {
   lab = await startSshLab({ nodes: ['pve', 'pve2'] });
@@ -30,6 +32,17 @@ beforeAll(async () => {
   secrets.push(lab.lab.info.api.tokenSecret, lab.lab.info.api.password, keyLines[Math.floor(keyLines.length / 2)]);
   kit = openIpcKit(['connections.changed'], { requestTimeoutMs: 5000, test: { totalMs: 20_000, stepMs: 5000 } });
 }, 60_000);
+
+// Every HTTP request Proximity sent must be one PVE accepts (the schema is the contract, not the lab's routes).
+const checked = new Map<object, number>();
+afterEach(() => {
+  for (const e of [emu(), ...extraEmulators]) {
+    const fresh = e.requests.slice(checked.get(e) ?? 0).filter((r) => r.source === 'http');
+    checked.set(e, e.requests.length);
+    const invalid = fresh.map((r) => ({ r: `${r.method} ${r.path}`, problems: validateRecordedRequest(e.schema, r) })).filter((x) => x.problems.length > 0);
+    expect(invalid).toEqual([]);
+  }
+});
 
 afterAll(async () => {
   kit?.close();
@@ -166,6 +179,29 @@ describe('connection profiles over IPC', () => {
   });
 });
 
+describe('IPv6', () => {
+  it('a bare IPv6 host is stored bare and works (the client brackets it only in the URL); a bracketed one is refused', async () => {
+    // the API reached over ::1 (a relay on the IPv6 loopback in front of the lab)
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(emu().port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '::1', resolve));
+    toClose.push(() => new Promise((r) => relay.close(() => r())));
+    const port = (relay.address() as net.AddressInfo).port;
+    const p = await kit.value<ConnectionProbeResult>('connections.probe', { host: '::1', port });
+    expect(p.tls.fingerprint).toBe(emu().fingerprint);
+    const base = await baseInput();
+    const c = await kit.value<Connection>('connections.add', { ...base, name: 'ipv6', host: '::1', port });
+    expect(c.host).toBe('::1');
+    const r = await kit.value<ConnectionTestReport>('connections.test', { id: c.id });
+    expect(stepsOf(r).slice(0, 4)).toEqual([['tcp', 'ok'], ['tls', 'ok'], ['auth', 'ok'], ['privileges', 'ok']]);
+    expect(await kit.call('connections.add', { ...base, name: 'bracketed', host: '[::1]', port })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+});
+
 describe('pins: a changed certificate or host key is refused until the operator re-pins', () => {
   it('TLS: pinned on add, a new certificate on the same address refused with TLS_FINGERPRINT_MISMATCH, then re-pinned', async () => {
     // same token as the lab's, so the connection's saved token works on both emulators
@@ -253,6 +289,7 @@ async function baseInput() {
 async function emulator(opts: Partial<Parameters<typeof createEmulator>[0]> = {}): Promise<Emulator> {
   const e = await createEmulator({ backend: await createBackend('virtual'), taskSeconds: 0, ...opts });
   toClose.push(() => e.close());
+  extraEmulators.push(e);
   return e;
 }
 
