@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventName } from './names';
+import { clusterSnapshotSchema, connectionSchema } from './connection-schemas';
 import { appSummarySchema, databaseStatusSchema, navigationSchema, operationSchema, portRangesSchema } from './schemas';
 
 /**
@@ -18,6 +19,10 @@ export const events = {
   // "Show this screen" (tray menu actions). The latest request is replayed like any snapshot, so a window
   // the tray action had to open first still lands on the requested view.
   'ui.navigate': { payload: navigationSchema },
+  // Every saved connection (without secrets), after any add, edit, re-pin or removal.
+  'connections.changed': { payload: z.array(connectionSchema) },
+  // One snapshot PER CONNECTION (keyed by `connectionId`): nodes (online/offline, free capacity), guests, health.
+  'cluster.changed': { payload: clusterSnapshotSchema },
 } satisfies Record<EventName, { payload: z.ZodType }>;
 
 export type Events = typeof events;

@@ -1,6 +1,8 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
+import { createClusterHandlers } from './cluster-handlers';
+import { createConnectionsHandlers } from './connections-handlers';
 import { createDatabaseHandlers } from './database-handlers';
 import { createLinksHandlers } from './links-handlers';
 import { createOperationsHandlers } from './operations-handlers';
@@ -19,5 +21,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createAuditHandlers(deps),
     ...createLinksHandlers(deps),
     ...createOperationsHandlers(deps),
+    ...createConnectionsHandlers(deps),
+    ...createClusterHandlers(deps),
   };
 }

@@ -17,6 +17,20 @@ describe('contract channel map', () => {
       'links.openExternal': { url: 'https://example.org/' },
       'operations.get': { id: 'op-1' },
       'operations.cancel': { id: 'op-1' },
+      'connections.probe': { host: 'pve.example.net' },
+      'connections.add': {
+        name: 'lab',
+        host: 'fe80::1',
+        auth: { kind: 'token', tokenId: 'root@pam!proximity', secret: '00000000-0000-4000-8000-000000000000' },
+        tlsFingerprint: Array.from({ length: 32 }, () => 'AB').join(':'),
+        ssh: { host: 'pve.example.net', auth: { kind: 'password', password: 'pw' }, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` },
+      },
+      'connections.update': { id: 'c1' },
+      'connections.remove': { id: 'c1' },
+      'connections.test': { id: 'c1' },
+      'connections.repin': { id: 'c1', kind: 'ssh', fingerprint: `SHA256:${'A'.repeat(43)}` },
+      'cluster.get': { connectionId: 'c1' },
+      'system.setVisible': { visible: true },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
@@ -32,6 +46,8 @@ describe('contract channel map', () => {
       'onSettingsPortRangesChanged',
       'onOperationsProgress',
       'onUiNavigate',
+      'onConnectionsChanged',
+      'onClusterChanged',
     ]);
   });
 });
