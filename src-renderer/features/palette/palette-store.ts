@@ -1,0 +1,13 @@
+import { create } from 'zustand';
+
+export interface PaletteState {
+  open: boolean;
+  setOpen(open: boolean): void;
+  toggle(): void;
+}
+
+export const usePaletteStore = create<PaletteState>((set) => ({
+  open: false,
+  setOpen: (open) => set({ open }),
+  toggle: () => set((s) => ({ open: !s.open })),
+}));
