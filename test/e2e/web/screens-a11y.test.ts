@@ -92,7 +92,7 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
       };
       try {
         await page.goto(bridge.url);
-        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme);
         await page.getByTestId('app-row').first().waitFor();
         for (const screen of SCREENS) {
           await page.getByTestId(`nav-${screen}`).click();
@@ -112,6 +112,8 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
         await page.keyboard.press('Control+k');
         await page.getByTestId('command-palette').waitFor();
         await page.getByTestId('palette-input').fill('gitea');
+        // The modal's scroll lock works under the CSP (an adopted stylesheet, not a refused <style> element).
+        expect(await page.evaluate('getComputedStyle(document.body).overflow')).toBe('hidden');
         await check('palette');
         await page.keyboard.press('Escape');
         await page.getByTestId('open-operations').click();
@@ -131,4 +133,24 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
       }
     });
   }
+
+  it('the theme switch overrides the OS, persists across reloads, and can follow the OS again', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    const theme = () => page.locator('html').getAttribute('data-theme');
+    try {
+      await page.goto(bridge.url);
+      await expect.poll(theme).toBe('light');
+      await page.getByTestId('theme-dark').click();
+      await expect.poll(theme).toBe('dark');
+      await page.reload();
+      await expect.poll(theme).toBe('dark');
+      await page.getByTestId('theme-system').click();
+      await expect.poll(theme).toBe('light');
+      await page.emulateMedia({ colorScheme: 'dark' }); // the OS switches: followed live
+      await expect.poll(theme).toBe('dark');
+    } finally {
+      await context.close();
+    }
+  });
 });
