@@ -9,16 +9,19 @@ export interface AppFilter {
 
 export const NO_FILTER: AppFilter = { query: '', status: 'all', node: 'all' };
 
-/** The apps that match `filter`, in the order given (name order from main). Pure: unit-tested. */
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** The apps that match `filter`, sorted by name (then hostname, which is unique), numbers in natural order. */
 export function filterApps(apps: readonly AppSummary[], filter: AppFilter): AppSummary[] {
   const q = filter.query.trim().toLowerCase();
-  return apps.filter((a) => {
+  const matching = apps.filter((a) => {
     if (filter.status !== 'all' && a.status !== filter.status) return false;
     if (filter.node !== 'all' && a.node !== filter.node) return false;
     if (!q) return true;
     const haystack = [a.name, a.hostname, a.catalogId, a.node ?? '', a.vmid ?? '', a.ports?.public ?? '', a.ports?.internal ?? ''];
     return haystack.some((v) => String(v).toLowerCase().includes(q));
   });
+  return matching.sort((a, b) => byName.compare(a.name, b.name) || byName.compare(a.hostname, b.hostname));
 }
 
 /** The distinct nodes apps live on, sorted, for the node filter. */
