@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import type { EventHub } from '../../../src-main/ipc/event-hub';
 import { createIpcRuntime } from '../../../src-main/ipc/ipc-runtime';
 import { createDesktopApi, type DesktopApi } from '../../../src-shared/contract/desktop-api';
 
 export interface RealDesktopApi {
   core: CoreContext;
   api: DesktopApi;
+  /** Main's event hub: what the tray or the Electron shell publishes (e.g. `ui.navigate`). */
+  hub: EventHub;
   /** URLs `links.openExternal` was asked to open. */
   opened: string[];
   dispose(): void;
@@ -38,6 +41,7 @@ export function openRealDesktopApi(): RealDesktopApi {
   return {
     core,
     api,
+    hub: runtime.hub,
     opened,
     dispose: () => {
       runtime.close();
