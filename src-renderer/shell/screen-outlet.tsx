@@ -21,7 +21,7 @@ export function ScreenOutlet({ api }: { api: DesktopApi }) {
     case 'deploy':
       return <DeployScreen />;
     case 'infrastructure':
-      return <InfrastructureScreen />;
+      return <InfrastructureScreen api={api} />;
     case 'activity':
       return <ActivityScreen api={api} />;
     case 'settings':

@@ -12,18 +12,22 @@ import { Skeleton } from '../../components/skeleton';
 import { TextField } from '../../components/text-field';
 import { showToast } from '../../components/toast-store';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
+import { useAppsStore } from '../apps/apps-store';
 import { useConnectionStore } from '../connection/connection-store';
 import { useActivityStore } from './activity-store';
 import { downloadAudit, type ExportFormat } from './audit-export';
 import { detailsText, distinct, filterAudit } from './audit-filters';
 
-const COLUMNS: TableColumn<AuditEntry>[] = [
-  { key: 'at', header: 'When', className: 'mono nowrap', cell: (e) => <time dateTime={e.at}>{formatTime(e.at)}</time> },
-  { key: 'actor', header: 'Who', cell: (e) => e.actor },
-  { key: 'action', header: 'What', className: 'mono', cell: (e) => e.action },
-  { key: 'target', header: 'On', className: 'mono', cell: (e) => e.target ?? <span className="muted">—</span> },
-  { key: 'details', header: 'Details', className: 'mono details-cell', cell: (e) => detailsText(e.details) || <span className="muted">—</span> },
-];
+/** The table's columns; `appName` shows an app's name where the target is an app id (the id stays as tooltip). */
+function columns(appName: (id: string) => string | undefined): TableColumn<AuditEntry>[] {
+  return [
+    { key: 'at', header: 'When', className: 'mono nowrap', cell: (e) => <time dateTime={e.at}>{formatTime(e.at)}</time> },
+    { key: 'actor', header: 'Who', cell: (e) => e.actor },
+    { key: 'action', header: 'What', className: 'mono', cell: (e) => e.action },
+    { key: 'target', header: 'On', className: 'mono', cell: (e) => (e.target === null ? <span className="muted">—</span> : <span title={e.target}>{appName(e.target) ?? e.target}</span>) },
+    { key: 'details', header: 'Details', className: 'mono details-cell', cell: (e) => detailsText(e.details) || <span className="muted">—</span> },
+  ];
+}
 
 /** The audit log (`audit.list`), filterable, pageable backwards, and exportable as CSV or JSON. */
 export function ActivityScreen({ api }: { api: DesktopApi }) {
@@ -35,6 +39,11 @@ export function ActivityScreen({ api }: { api: DesktopApi }) {
   const visible = useMemo(() => filterAudit(entries, filter), [entries, filter]);
   const actions = useMemo(() => distinct(entries, 'action'), [entries]);
   const actors = useMemo(() => distinct(entries, 'actor'), [entries]);
+  const apps = useAppsStore((s) => s.apps);
+  const table = useMemo(() => {
+    const names = new Map(apps.map((a) => [a.id, a.name]));
+    return columns((id) => names.get(id));
+  }, [apps]);
   const exportAs = async (format: ExportFormat) => {
     const name = await downloadAudit(visible, format);
     showToast({ tone: 'good', title: `Exported ${visible.length} entries`, description: name });
@@ -90,7 +99,7 @@ export function ActivityScreen({ api }: { api: DesktopApi }) {
           <p className="apps-count" data-testid="activity-count">
             {visible.length === entries.length ? `${entries.length} entries` : `${visible.length} of ${entries.length} entries`}
           </p>
-          <DataTable caption="Activity" columns={COLUMNS} rows={visible} rowKey={(e) => e.id} testId="activity-table" />
+          <DataTable caption="Activity" columns={table} rows={visible} rowKey={(e) => e.id} testId="activity-table" />
           {hasMore && (
             <div className="load-more">
               <Button onClick={() => void loadMore(api)} busy={loading} data-testid="activity-more">

@@ -21,10 +21,10 @@ export function CanvasScreen({ appId }: { appId: string }) {
   return (
     <section className="screen" data-testid="canvas-screen" data-app-id={appId}>
       <ScreenHeader title={`Canvas: ${app?.name ?? appId}`} subtitle={app ? <span className="mono">{app.hostname}</span> : undefined} actions={app && <StatusBadge status={app.status} testId="canvas-status" />} />
-      <div className="canvas-tabs" role="tablist" aria-label="Open canvases">
+      <nav className="canvas-tabs" aria-label="Open canvases">
         {openAppIds.map((id) => (
           <div key={id} className="canvas-tab" data-active={id === appId ? 'true' : undefined}>
-            <button type="button" role="tab" aria-selected={id === appId} className="canvas-tab-button" onClick={() => openCanvas(id)} data-testid={`canvas-tab-${id}`}>
+            <button type="button" aria-current={id === appId ? 'page' : undefined} className="canvas-tab-button" onClick={() => openCanvas(id)} data-testid={`canvas-tab-${id}`}>
               <AppWindow size={14} aria-hidden />
               {name(id)}
             </button>
@@ -43,8 +43,8 @@ export function CanvasScreen({ appId }: { appId: string }) {
             />
           </div>
         ))}
-      </div>
-      <div role="tabpanel" className="canvas-panel">
+      </nav>
+      <div className="canvas-panel">
         <EmptyState icon={<AppWindow size={22} />} title="The canvas is not connected yet" testId="canvas-not-connected">
           The app will show here, in a sandboxed frame served by Proximity’s canvas gateway, once that lands. Logins inside the canvas will keep working across reloads.
         </EmptyState>

@@ -1,4 +1,8 @@
-import { Cpu, HardDrive, MemoryStick, Plug, Router, Server } from 'lucide-react';
+import { Cpu, HardDrive, MemoryStick, Plug, PlugZap, Router, Server } from 'lucide-react';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import { Button } from '../../components/button';
+import { AddConnectionDialog } from '../connections/add-connection-dialog';
+import { useConnectionsStore } from '../connections/connections-store';
 import { Badge, type Tone } from '../../components/status-badge';
 import { Banner } from '../../components/banner';
 import { Card } from '../../components/card';
@@ -13,13 +17,23 @@ import { useInfrastructureStore, type NodeHealth } from './infrastructure-store'
 const HEALTH_TONE: Record<string, Tone> = { healthy: 'good', online: 'good', degraded: 'warn', down: 'bad', offline: 'bad', unknown: 'neutral' };
 
 /** Nodes and the network appliance. Until main offers the connection channels, says what will be here. */
-export function InfrastructureScreen() {
+export function InfrastructureScreen({ api }: { api: DesktopApi }) {
   const { connected, nodes, appliance } = useInfrastructureStore();
+  const openAddConnection = () => useConnectionsStore.getState().setDialogOpen(true);
   return (
     <section className="screen" data-testid="infrastructure-screen">
       <ScreenHeader title={SCREEN_INFO.infrastructure.title} subtitle={SCREEN_INFO.infrastructure.subtitle} />
       {!connected ? (
-        <EmptyState icon={<Plug size={22} />} title="No Proxmox connection yet" testId="infrastructure-not-connected">
+        <EmptyState
+          icon={<Plug size={22} />}
+          title="No Proxmox connection yet"
+          testId="infrastructure-not-connected"
+          actions={
+            <Button variant="primary" icon={<PlugZap size={15} aria-hidden />} onClick={openAddConnection} data-testid="add-connection">
+              Add a Proxmox connection
+            </Button>
+          }
+        >
           Connecting to Proxmox arrives with the Proxmox layer: you will add a host with an API token or a user and password, confirm its certificate fingerprint and SSH host key, test the
           connection, and provision the network appliance.
         </EmptyState>
@@ -73,6 +87,7 @@ export function InfrastructureScreen() {
           />
         </div>
       )}
+      <AddConnectionDialog api={api} />
     </section>
   );
 }

@@ -93,6 +93,8 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
       try {
         await page.goto(bridge.url);
         await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme);
+        // (main replays its latest ui.navigate, e.g. the deploy request of an earlier run, so start from Apps)
+        await page.getByTestId('nav-apps').click();
         await page.getByTestId('app-row').first().waitFor();
         for (const screen of SCREENS) {
           await page.getByTestId(`nav-${screen}`).click();
@@ -102,6 +104,26 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
           if (screen === 'settings') await page.getByTestId('port-ranges-form').waitFor();
           await check(screen);
         }
+
+        // Screens reached from elsewhere: deploy (tray / main), a canvas (the apps list), a toast (an export).
+        bridge.hub.publish('ui.navigate', { view: 'deploy' });
+        await page.getByTestId('deploy-screen').waitFor();
+        await check('deploy');
+        await page.getByTestId('nav-apps').click();
+        await page.getByTestId('app-open-canvas').first().click();
+        await page.getByTestId('canvas-not-connected').waitFor();
+        await check('canvas');
+        await page.getByTestId('nav-activity').click();
+        await page.getByTestId('activity-export-csv').click();
+        await page.getByTestId('toast').waitFor();
+        await check('toast');
+        await page.getByTestId('nav-infrastructure').click();
+        await page.getByTestId('add-connection').click();
+        await page.getByTestId('add-connection-dialog').waitFor();
+        await page.getByTestId('connection-host').fill('https://pve');
+        await page.getByTestId('connection-port').focus(); // leaves the host field: its error shows
+        await check('add-connection');
+        await page.keyboard.press('Escape');
 
         // Overlays: the apps' action menu, the delete confirmation, the command palette, the operations drawer.
         await page.getByTestId('nav-apps').click();
@@ -131,7 +153,7 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
       } finally {
         await context.close();
       }
-    });
+    }, 90_000);
   }
 
   it('the theme switch overrides the OS, persists across reloads, and can follow the OS again', async () => {

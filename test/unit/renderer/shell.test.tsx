@@ -43,7 +43,7 @@ describe('app shell', () => {
     act(() => real.hub.publish('ui.navigate', { view: 'canvas', appId }));
     expect(screen.getByTestId('screen-title').textContent).toBe('Canvas: Who am I');
     expect(screen.getByTestId('canvas-not-connected')).toBeTruthy();
-    expect(screen.getByTestId(`canvas-tab-${appId}`).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByTestId(`canvas-tab-${appId}`).getAttribute('aria-current')).toBe('page');
   });
 
   it('Ctrl+K opens the palette: jump to a screen, or pick an app and open its canvas', async () => {
