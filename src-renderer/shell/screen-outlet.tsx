@@ -19,7 +19,7 @@ export function ScreenOutlet({ api }: { api: DesktopApi }) {
     case 'catalog':
       return <CatalogScreen />;
     case 'deploy':
-      return <DeployScreen />;
+      return <DeployScreen api={api} />;
     case 'infrastructure':
       return <InfrastructureScreen api={api} />;
     case 'activity':

@@ -1,8 +1,11 @@
 import { Boxes, ClipboardCheck, Rocket, Settings2, Sparkles } from 'lucide-react';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { ScreenHeader } from '../../components/screen-header';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
+import { DeployWizard } from '../deploy/deploy-wizard';
+import { useDeployStore } from '../deploy/deploy-store';
 import { useNavigationStore } from '../navigation/navigation-store';
 
 const STEPS = [
@@ -12,9 +15,21 @@ const STEPS = [
   { title: 'Result', Icon: Sparkles, text: 'The URLs, generated credentials shown once with copy buttons, and “open canvas”.' },
 ] as const;
 
-/** The deploy wizard's frame. Its channels (`deploy.plan`, `deploy.start`) arrive with the deploy engine. */
-export function DeployScreen() {
+/**
+ * The deploy wizard for the app chosen in the catalog; until main offers the catalog and deploy channels, the
+ * steps the operator will go through.
+ */
+export function DeployScreen({ api }: { api: DesktopApi }) {
   const show = useNavigationStore((s) => s.show);
+  const { app, nodes } = useDeployStore();
+  if (app) {
+    return (
+      <section className="screen" data-testid="deploy-screen">
+        <ScreenHeader title={`Deploy ${app.name}`} subtitle={SCREEN_INFO.deploy.subtitle} />
+        <DeployWizard key={app.id} api={api} app={app} nodes={nodes} />
+      </section>
+    );
+  }
   return (
     <section className="screen" data-testid="deploy-screen">
       <ScreenHeader
