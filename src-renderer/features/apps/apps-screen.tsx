@@ -19,7 +19,7 @@ import { canRunAppAction, type AppAction } from './app-actions';
 import type { AppRowHandlers } from './app-row';
 import { AppsList } from './apps-list';
 import { useAppsStore } from './apps-store';
-import { useAppActionRunner } from './use-app-action-runner';
+import { useAppActionRunner, useOpenInBrowser } from './use-app-action-runner';
 import './apps.css';
 
 const STATUS_OPTIONS = [{ value: 'all', label: 'All statuses' }, ...(Object.keys(APP_STATUS_LOOK) as AppStatus[]).map((s) => ({ value: s, label: APP_STATUS_LOOK[s].label }))];
@@ -31,6 +31,7 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
   const openCanvas = useNavigationStore((s) => s.openCanvas);
   const show = useNavigationStore((s) => s.show);
   const runAction = useAppActionRunner(api);
+  const openInBrowser = useOpenInBrowser(api);
   const [toDelete, setToDelete] = useState<AppSummary | null>(null);
 
   const visible = useMemo(() => filterApps(apps, filter), [apps, filter]);
@@ -38,12 +39,12 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
   const handlers = useMemo<AppRowHandlers>(
     () => ({
       openCanvas: (app) => openCanvas(app.id),
-      openInBrowser: (url) => void api.links.openExternal({ url }),
+      openInBrowser: (url) => void openInBrowser(url),
       run: (action, app) => void runAction(action, app),
       askDelete: setToDelete,
       wired: Object.fromEntries((['start', 'stop', 'restart', 'delete'] as AppAction[]).map((a) => [a, canRunAppAction(api, a)])) as AppRowHandlers['wired'],
     }),
-    [api, openCanvas, runAction],
+    [api, openCanvas, runAction, openInBrowser],
   );
   const info = SCREEN_INFO.apps;
 

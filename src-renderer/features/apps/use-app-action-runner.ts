@@ -21,3 +21,15 @@ export function useAppActionRunner(api: DesktopApi) {
     [api],
   );
 }
+
+/** Opens a URL in the operator's browser (`links.openExternal`); a refusal (e.g. in the web preview) is a toast. */
+export function useOpenInBrowser(api: DesktopApi) {
+  return useCallback(
+    async (url: string) => {
+      const result = await api.links.openExternal({ url });
+      if (!result.ok) showToast({ tone: 'bad', title: `Could not open ${url}`, description: `${result.error.message} ${adviceFor(result.error.code)}` });
+      return result.ok;
+    },
+    [api],
+  );
+}

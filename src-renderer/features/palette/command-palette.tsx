@@ -7,7 +7,7 @@ import type { AppSummary } from '../../../src-shared/contract/schemas';
 import { StatusBadge } from '../../components/status-badge';
 import { SCREEN_INFO, SIDEBAR_SCREENS } from '../../shell/screen-catalogue';
 import { accessUrlsOf } from '../apps/app-access';
-import { useAppActionRunner } from '../apps/use-app-action-runner';
+import { useAppActionRunner, useOpenInBrowser } from '../apps/use-app-action-runner';
 import { useAppsStore } from '../apps/apps-store';
 import { canRunAppAction, NOT_WIRED_REASON, type AppAction } from '../apps/app-actions';
 import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/infrastructure-store';
@@ -120,6 +120,7 @@ function AppPage({ api, app, back, done }: { api: DesktopApi; app: AppSummary; b
   const address = useInfrastructureStore(applianceAddressOf);
   const url = accessUrlsOf(app, address)[0]?.url;
   const run = useAppActionRunner(api);
+  const openInBrowser = useOpenInBrowser(api);
   return (
     <Command.Group heading={app.name} className="palette-group">
       <Command.Item value="back" className="palette-item" onSelect={back}>
@@ -130,7 +131,7 @@ function AppPage({ api, app, back, done }: { api: DesktopApi; app: AppSummary; b
         <AppWindow size={16} aria-hidden />
         Open canvas
       </Command.Item>
-      <Command.Item value="open in browser" className="palette-item" disabled={!url} onSelect={() => { if (url) void api.links.openExternal({ url }); done(); }}>
+      <Command.Item value="open in browser" className="palette-item" disabled={!url} onSelect={() => { if (url) void openInBrowser(url); done(); }}>
         <ExternalLink size={16} aria-hidden />
         Open in browser
         {!url && <span className="muted palette-hint">no address yet</span>}

@@ -121,4 +121,14 @@ describe('Apps screen on the real core', () => {
     }
     expect(within(menu).getByTestId('action-open-canvas').hasAttribute('data-disabled')).toBe(false);
   });
+
+  it('"Open in browser" goes through links.openExternal (main validates the URL) once the address is known', async () => {
+    addApps(real.core, ['Nextcloud']);
+    useInfrastructureStore.getState().applyAppliance({ vmid: 900, node: 'pve1', address: '10.0.0.2', bridge: 'vmbr0', status: 'healthy', services: [], fallback: false });
+    show();
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    fireEvent.pointerDown(within(rows()[0]).getByTestId('app-actions'), { button: 0, ctrlKey: false, pointerType: 'mouse' });
+    fireEvent.click(within(await screen.findByTestId('app-actions-menu')).getByTestId('action-open-browser'));
+    await waitFor(() => expect(real.opened).toEqual(['http://10.0.0.2:30000/']));
+  });
 });
