@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
-import { buildRenderer, rendererBuildIsStale } from './build-renderer';
+import { ensureFreshRenderer } from './build-renderer';
 import { seedCore } from './seed-core';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium)('operator flows in real Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (rendererBuildIsStale(repoRoot)) await buildRenderer(repoRoot);
+    await ensureFreshRenderer(repoRoot);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-flows-'));
     core = openCore({ dataDir, appVersion: '0.0.0-flows' });
     ids = seedCore(core);

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
-import { buildRenderer, rendererBuildIsStale } from './build-renderer';
+import { ensureFreshRenderer } from './build-renderer';
 import { seedCore } from './seed-core';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,7 +41,7 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
   let finishOperation: () => void = () => {};
 
   beforeAll(async () => {
-    if (rendererBuildIsStale(repoRoot)) await buildRenderer(repoRoot);
+    await ensureFreshRenderer(repoRoot);
     fs.mkdirSync(shotsDir, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-screens-'));
     core = openCore({ dataDir, appVersion: '0.0.0-test' });

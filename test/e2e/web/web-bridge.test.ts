@@ -9,7 +9,7 @@ import { openCore, type CoreContext } from '../../../src-main/core/core-context'
 import { ProximityError } from '../../../src-main/core/errors';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
-import { buildRenderer, rendererBuildIsStale } from './build-renderer';
+import { ensureFreshRenderer } from './build-renderer';
 
 // page.evaluate callbacks run in the browser; this file is type-checked without the DOM lib.
 type BrowserGlobals = { proximity: DesktopApi; sessionStorage: { getItem(key: string): string | null } };
@@ -32,7 +32,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
   let appId: string;
 
   beforeAll(async () => {
-    if (rendererBuildIsStale(repoRoot)) await buildRenderer(repoRoot);
+    await ensureFreshRenderer(repoRoot);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-web-e2e-'));
     core = openCore({ dataDir, appVersion: pkg.version });
     appId = core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' }).id;
