@@ -10,6 +10,7 @@ import { NOT_WIRED_REASON, type AppAction } from './app-actions';
 
 export interface AppRowHandlers {
   openCanvas(app: AppSummary): void;
+  showDetails(app: AppSummary): void;
   openInBrowser(url: string): void;
   run(action: AppAction, app: AppSummary): void;
   askDelete(app: AppSummary): void;
@@ -39,7 +40,9 @@ export const AppRow = memo(function AppRow({ app, index, applianceAddress, handl
   return (
     <div className="app-row" role="row" aria-rowindex={index + 2} data-testid="app-row" data-app-id={app.id} data-status={app.status}>
       <div role="cell" className="app-cell-name">
-        <span className="app-name">{app.name}</span>
+        <button type="button" className="app-name link-button" onClick={() => handlers.showDetails(app)} data-testid="app-details">
+          {app.name}
+        </button>
         <span className="app-host mono">{app.hostname}</span>
       </div>
       <div role="cell">

@@ -17,6 +17,7 @@ import { useNavigationStore } from '../navigation/navigation-store';
 import { filterApps, nodesOf } from './app-filters';
 import { canRunAppAction, type AppAction } from './app-actions';
 import type { AppRowHandlers } from './app-row';
+import { AppDetailDialog, useAppDetailStore } from './app-detail-dialog';
 import { AppsList } from './apps-list';
 import { useAppsStore } from './apps-store';
 import { useAppActionRunner, useOpenInBrowser } from './use-app-action-runner';
@@ -39,6 +40,7 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
   const handlers = useMemo<AppRowHandlers>(
     () => ({
       openCanvas: (app) => openCanvas(app.id),
+      showDetails: (app) => useAppDetailStore.getState().open(app.id),
       openInBrowser: (url) => void openInBrowser(url),
       run: (action, app) => void runAction(action, app),
       askDelete: setToDelete,
@@ -115,6 +117,7 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
           )}
         </>
       )}
+      <AppDetailDialog />
       <ConfirmDialog
         open={toDelete !== null}
         onOpenChange={(open) => !open && setToDelete(null)}

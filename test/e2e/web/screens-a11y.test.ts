@@ -77,7 +77,8 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
 
   for (const theme of ['light', 'dark'] as const) {
     it(`${theme} theme (followed from the OS): every screen and overlay passes axe and the CSP`, async () => {
-      const context = await browser.newContext({ colorScheme: theme, viewport: { width: 1360, height: 860 } });
+      // Reduced motion: overlays are captured fully drawn, not mid-animation.
+      const context = await browser.newContext({ colorScheme: theme, reducedMotion: 'reduce', viewport: { width: 1360, height: 860 } });
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -125,8 +126,12 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
         await check('add-connection');
         await page.keyboard.press('Escape');
 
-        // Overlays: the apps' action menu, the delete confirmation, the command palette, the operations drawer.
+        // Overlays: an app's details, the delete confirmation, the command palette, the operations drawer.
         await page.getByTestId('nav-apps').click();
+        await page.getByTestId('app-details').first().click();
+        await page.getByTestId('app-detail').waitFor();
+        await check('app-detail');
+        await page.keyboard.press('Escape');
         await page.getByTestId('app-actions').first().click();
         await page.getByTestId('app-actions-menu').waitFor();
         await check('apps-menu');

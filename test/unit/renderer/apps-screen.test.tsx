@@ -131,4 +131,18 @@ describe('Apps screen on the real core', () => {
     fireEvent.click(within(await screen.findByTestId('app-actions-menu')).getByTestId('action-open-browser'));
     await waitFor(() => expect(real.opened).toEqual(['http://10.0.0.2:30000/']));
   });
+
+  it('the app name opens its details: status, where it runs, ports; metrics, commands and logs say they are not connected yet', async () => {
+    const [id] = addApps(real.core, ['Nextcloud']);
+    show();
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    fireEvent.click(within(rows()[0]).getByTestId('app-details'));
+    const detail = await screen.findByTestId('app-detail');
+    expect(detail.textContent).toContain('public 30000, canvas 40000');
+    expect(detail.textContent).toContain('pve1 · 300');
+    act(() => void real.core.apps.updateStatus(id, 'failed'));
+    await waitFor(() => expect(within(detail).getByText('Failed')).toBeTruthy());
+    fireEvent.mouseDown(within(detail).getByTestId('tab-logs'));
+    expect((await within(detail).findByText('Logs: not connected yet')).tagName).toBe('H2');
+  });
 });
