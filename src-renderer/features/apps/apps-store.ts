@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { DesktopApi, Unsubscribe } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
-import type { AppSummary } from '../../../src-shared/contract/schemas';
+import type { AppStatus, AppSummary } from '../../../src-shared/contract/schemas';
 import { NO_FILTER, type AppFilter } from './app-filters';
 
 export interface AppsState {
@@ -31,7 +31,21 @@ export const useAppsStore = create<AppsState>((set) => ({
   setFilter: (patch) => set((s) => ({ filter: { ...s.filter, ...patch } })),
 }));
 
-/** Keeps the store equal to main's apps (the latest snapshot is replayed on subscribe). Never polls. */
-export function followApps(api: DesktopApi): Unsubscribe {
-  return api.onAppsChanged((apps) => useAppsStore.getState().apply(apps));
+/** Statuses that mean an app went down by itself (a stop the operator asked for is `stopped`, not one of these). */
+const DOWN: ReadonlySet<AppStatus> = new Set(['failed', 'missing']);
+
+/**
+ * Keeps the store equal to main's apps (the latest snapshot is replayed on subscribe). Never polls. `onWentDown`
+ * is told about each app this window saw running and now sees failed or missing (not about apps that were
+ * already down when the window opened).
+ */
+export function followApps(api: DesktopApi, onWentDown?: (app: AppSummary) => void): Unsubscribe {
+  return api.onAppsChanged((apps) => {
+    const before = useAppsStore.getState();
+    if (onWentDown && before.loaded) {
+      const was = new Map(before.apps.map((a) => [a.id, a.status]));
+      for (const app of apps) if (was.get(app.id) === 'running' && DOWN.has(app.status)) onWentDown(app);
+    }
+    before.apply(apps);
+  });
 }

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../src-renderer/app';
+import { useToastStore } from '../../../src-renderer/components/toast-store';
 import { NO_FILTER } from '../../../src-renderer/features/apps/app-filters';
 import { useAppsStore } from '../../../src-renderer/features/apps/apps-store';
 import { useCanvasStore } from '../../../src-renderer/features/canvas/canvas-store';
@@ -19,6 +20,7 @@ beforeEach(() => {
   useOperationsStore.setState({ byId: {}, drawerOpen: false, selectedId: null, cancelError: null });
   useCanvasStore.setState({ openAppIds: [] });
   usePaletteStore.setState({ open: false });
+  useToastStore.setState({ toasts: [] });
   real = openRealDesktopApi();
   restoreSize = giveScrollContainersASize();
 });
@@ -78,5 +80,17 @@ describe('app shell', () => {
     await waitFor(() => expect(screen.queryByTestId('operations-running-count')).toBeNull());
     // The result arrives as a toast as well.
     expect((await screen.findByTestId('toast')).textContent).toContain('Deploy Gitea: done');
+  });
+
+  it('toasts an app that goes down while the window watches, not one that was down already', async () => {
+    const [cloud, git] = addApps(real.core, ['Nextcloud', 'Gitea']);
+    real.core.apps.updateStatus(cloud, 'running');
+    real.core.apps.updateStatus(git, 'failed'); // down before the window opened
+    render(<App api={real.api} />);
+    await screen.findAllByTestId('app-row');
+    expect(screen.queryByTestId('toast')).toBeNull();
+    act(() => void real.core.apps.updateStatus(cloud, 'failed'));
+    expect((await screen.findByTestId('toast')).textContent).toContain('Nextcloud is down');
+    expect(screen.getAllByTestId('toast')).toHaveLength(1);
   });
 });
