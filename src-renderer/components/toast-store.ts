@@ -22,6 +22,7 @@ export interface ToastState {
 export const TOAST_LIMIT = 4;
 let counter = 0;
 
+/** The toasts on screen, newest last (rendered by `Toaster`). */
 export const useToastStore = create<ToastState>((set) => ({
   toasts: [],
   show: (toast) => {

@@ -34,6 +34,7 @@ function resolve(preference: ThemePreference): Theme {
   return preference === 'system' ? systemTheme() : preference;
 }
 
+/** The theme preference (persisted) and the theme in force. */
 export const useThemeStore = create<ThemeState>((set, get) => {
   const preference = readPreference();
   return {

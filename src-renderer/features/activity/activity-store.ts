@@ -22,6 +22,7 @@ export interface ActivityState {
   setFilter(patch: Partial<AuditFilter>): void;
 }
 
+/** The audit entries loaded so far (newest first) and the filters. */
 export const useActivityStore = create<ActivityState>((set, get) => ({
   entries: [],
   loading: false,

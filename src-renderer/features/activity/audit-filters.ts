@@ -26,6 +26,7 @@ export function detailsText(details: unknown): string {
   return typeof details === 'string' ? details : JSON.stringify(details);
 }
 
+/** The distinct values of `key` among the entries, sorted (the filter menus). */
 export function distinct(entries: readonly AuditEntry[], key: 'action' | 'actor'): string[] {
   return [...new Set(entries.map((e) => e[key]))].sort();
 }

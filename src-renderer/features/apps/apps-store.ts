@@ -17,6 +17,7 @@ export interface AppsState {
   setFilter(patch: Partial<AppFilter>): void;
 }
 
+/** The apps as main last reported them, and the list filter. */
 export const useAppsStore = create<AppsState>((set) => ({
   apps: [],
   loaded: false,

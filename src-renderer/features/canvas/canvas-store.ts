@@ -11,6 +11,7 @@ export interface CanvasState {
   close(appId: string): void;
 }
 
+/** The app ids whose canvases are open as tabs, in opening order. */
 export const useCanvasStore = create<CanvasState>((set) => ({
   openAppIds: [],
   open: (appId) => set((s) => (s.openAppIds.includes(appId) ? s : { openAppIds: [...s.openAppIds, appId] })),

@@ -28,6 +28,7 @@ export interface CatalogState {
   setCategory(category: string | 'all'): void;
 }
 
+/** The catalog entries and the search/category the operator chose. */
 export const useCatalogStore = create<CatalogState>((set) => ({
   available: false,
   entries: [],

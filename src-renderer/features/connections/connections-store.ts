@@ -44,6 +44,7 @@ interface ConnectionsApi {
 }
 const connectionsApi = (api: DesktopApi) => ((api as unknown as Record<string, ConnectionsApi | undefined>).connections ?? {}) as ConnectionsApi;
 
+/** True when main offers `connections.test` (the dialog enables "Test connection"). */
 export function canTestConnections(api: DesktopApi): boolean {
   return typeof connectionsApi(api).test === 'function';
 }

@@ -16,6 +16,7 @@ export type DeployErrors = Partial<Record<'hostname' | 'cores' | 'memoryMiB' | '
 // A DNS label (RFC 1123): what becomes `<hostname>.<domain>` and the container's hostname (PVE `pve-lxc-hostname`).
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** The Configure step's starting values: the catalog's defaults and minimums, the first node. */
 export function draftFor(app: CatalogApp, nodes: readonly TargetNode[]): DeployDraft {
   return {
     hostname: app.id,

@@ -12,6 +12,7 @@ export interface DeployState {
   reset(): void;
 }
 
+/** The app being deployed and its candidate nodes. */
 export const useDeployStore = create<DeployState>((set) => ({
   app: null,
   nodes: [],

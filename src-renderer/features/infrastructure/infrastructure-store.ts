@@ -55,6 +55,7 @@ export interface InfrastructureState {
   applyConnections(connections: ProxmoxConnection[]): void;
 }
 
+/** Connections, nodes and the appliance, as main reports them (empty until the channels exist). */
 export const useInfrastructureStore = create<InfrastructureState>((set) => ({
   connected: false,
   connections: [],

@@ -32,6 +32,7 @@ export interface NavigationState {
 
 const VIEWS: readonly string[] = ['system', 'deploy', 'canvas', 'infrastructure'] satisfies readonly View[];
 
+/** The screen shown and, for a canvas, its app. */
 export const useNavigationStore = create<NavigationState>((set) => ({
   screen: HOME_SCREEN,
   appId: null,

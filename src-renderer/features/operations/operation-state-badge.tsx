@@ -9,6 +9,7 @@ const LOOK: Record<OperationState, { label: string; tone: Tone }> = {
   interrupted: { label: 'Interrupted', tone: 'warn' },
 };
 
+/** An operation's state as a coloured badge with a word. */
 export function OperationStateBadge({ state }: { state: OperationState }) {
   const look = LOOK[state];
   return (

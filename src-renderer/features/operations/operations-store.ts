@@ -22,6 +22,7 @@ export interface OperationsState {
   cancel(api: DesktopApi, id: string): Promise<void>;
 }
 
+/** Every operation seen through `operations.progress`, and the drawer. */
 export const useOperationsStore = create<OperationsState>((set, get) => ({
   byId: {},
   drawerOpen: false,
@@ -46,6 +47,7 @@ export function sortedOperations(byId: Record<string, Operation>): Operation[] {
   return Object.values(byId).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
+/** How many operations are still running (the header badge). */
 export function runningCount(byId: Record<string, Operation>): number {
   return Object.values(byId).filter((o) => o.state === 'running').length;
 }

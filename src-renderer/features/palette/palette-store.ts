@@ -6,6 +6,7 @@ export interface PaletteState {
   toggle(): void;
 }
 
+/** Whether the command palette is open (Ctrl/Cmd+K toggles it). */
 export const usePaletteStore = create<PaletteState>((set) => ({
   open: false,
   setOpen: (open) => set({ open }),

@@ -15,6 +15,7 @@ export type PortRangesErrors = Partial<Record<keyof PortRangesDraft, string>>;
 const MIN_PORT = 1024;
 const MAX_PORT = 65535;
 
+/** The form values for saved ranges. */
 export function draftOf(r: PortRanges): PortRangesDraft {
   return { publicStart: String(r.public.start), publicEnd: String(r.public.end), internalStart: String(r.internal.start), internalEnd: String(r.internal.end) };
 }

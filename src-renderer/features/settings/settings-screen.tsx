@@ -20,6 +20,7 @@ const LATER = [
   ['Catalog import', 'Add apps from a catalog file of your own.'],
 ] as const;
 
+/** Settings: port ranges (saved through the contract), theme, and what arrives later. */
 export function SettingsScreen({ api }: { api: DesktopApi }) {
   const { portRanges, loadError, load } = useSettingsStore();
   const opens = useConnectionStore((s) => s.status.opens);

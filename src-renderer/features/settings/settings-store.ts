@@ -22,6 +22,7 @@ export interface SettingsState {
   clearSaveState(): void;
 }
 
+/** The port ranges as saved in main, and the state of the last save. */
 export const useSettingsStore = create<SettingsState>((set) => ({
   portRanges: null,
   loadError: null,
@@ -44,6 +45,7 @@ export const useSettingsStore = create<SettingsState>((set) => ({
   clearSaveState: () => set({ saveError: null, savedAt: null }),
 }));
 
+/** Applies `settings.portRangesChanged` (a change from elsewhere shows up in the form until it is edited). */
 export function followPortRanges(api: DesktopApi): Unsubscribe {
   return api.onSettingsPortRangesChanged((r) => useSettingsStore.getState().applyPortRanges(r));
 }
