@@ -141,7 +141,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       const banner = page.getByTestId('secret-storage-warning');
       await expect.poll(() => banner.getAttribute('data-backend'), { timeout: 15_000 }).toBe('basic_text');
       expect(await banner.textContent()).toContain('only obfuscated');
-      expect(await page.getByTestId('system-secret-storage').textContent()).toBe('basic_text, NOT encrypted');
+      await expect.poll(() => page.getByTestId('system-secret-storage').textContent()).toBe('basic_text, NOT encrypted');
 
       // Main (the tray, in Electron) sends the UI elsewhere; the banner stays on every screen until acknowledged.
       weak.hub.publish('ui.navigate', { view: 'deploy' });
@@ -155,7 +155,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       await page.getByTestId('secret-storage-acknowledge').click();
       await expect.poll(() => banner.count()).toBe(0);
       await page.getByTestId('nav-infrastructure').click();
-      expect(await title.textContent()).toBe('Infrastructure');
+      await expect.poll(() => title.textContent()).toBe('Infrastructure');
       await page.getByTestId('nav-system').click();
       await expect.poll(() => page.getByTestId('system-version').textContent()).toBe(pkg.version);
       expect(await banner.count()).toBe(0);
