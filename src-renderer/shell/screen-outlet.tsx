@@ -17,7 +17,7 @@ export function ScreenOutlet({ api }: { api: DesktopApi }) {
     case 'apps':
       return <AppsScreen api={api} />;
     case 'catalog':
-      return <CatalogScreen />;
+      return <CatalogScreen api={api} />;
     case 'deploy':
       return <DeployScreen api={api} />;
     case 'infrastructure':
