@@ -111,7 +111,7 @@ export default async function rendererAppsListBench(): Promise<void> {
       delays.push(probe.shown.t - probe.arrived);
     }
     reportBench('renderer.apps-list.update-median', median(delays), 'ms', '< 16 ms');
-    reportBench('renderer.apps-list.update-p95', percentile(delays, 0.95), 'ms', '< 16 ms');
+    reportBench('renderer.apps-list.update-p95', percentile(delays, 0.95), 'ms', '< 16 ms (a shared, loaded machine adds spikes)');
   } finally {
     await browser.close();
     await bridge.close();
