@@ -1,3 +1,4 @@
+import type { ApplianceStatus } from '../../../src-shared/contract/appliance-schemas';
 import type { Operation } from '../../../src-shared/contract/schemas';
 import type { SettingKey } from '../settings/settings-schema';
 
@@ -20,6 +21,8 @@ export interface CoreEventMap {
   'connections.changed': { connectionId: string; change: 'created' | 'updated' | 'deleted' };
   /** An operation started, progressed, logged or ended; the full snapshot with its log backlog. */
   'operations.changed': Operation;
+  /** A node's network appliance was checked (status read, provisioning ended, health tick); the snapshot it found. */
+  'appliance.changed': ApplianceStatus;
 }
 
 export type CoreEventName = keyof CoreEventMap;
