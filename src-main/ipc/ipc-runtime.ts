@@ -60,6 +60,7 @@ export function createIpcRuntime(core: CoreForIpc, options: IpcRuntimeOptions): 
       if (keys.some((k) => k.startsWith('ports.'))) publishPortRanges();
     }),
     core.events.on('operations.changed', (op) => publishSafely('operations.progress', () => op)),
+    core.events.on('appliance.changed', (status) => publishSafely('appliance.changed', () => status)),
   ];
   publishApps();
   publishDatabase();

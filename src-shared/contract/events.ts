@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applianceStatusSchema } from './appliance-schemas';
 import type { EventName } from './names';
 import { appSummarySchema, databaseStatusSchema, navigationSchema, operationSchema, portRangesSchema } from './schemas';
 
@@ -18,6 +19,8 @@ export const events = {
   // "Show this screen" (tray menu actions). The latest request is replayed like any snapshot, so a window
   // the tray action had to open first still lands on the requested view.
   'ui.navigate': { payload: navigationSchema },
+  // One snapshot PER NODE's appliance (keyed by `key` = `<connectionId>/<node>`), sent when what it found changed.
+  'appliance.changed': { payload: applianceStatusSchema },
 } satisfies Record<EventName, { payload: z.ZodType }>;
 
 export type Events = typeof events;

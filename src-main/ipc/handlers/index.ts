@@ -1,4 +1,5 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
+import { createApplianceHandlers } from './appliance-handlers';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
 import { createDatabaseHandlers } from './database-handlers';
@@ -19,5 +20,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createAuditHandlers(deps),
     ...createLinksHandlers(deps),
     ...createOperationsHandlers(deps),
+    ...createApplianceHandlers(deps),
   };
 }

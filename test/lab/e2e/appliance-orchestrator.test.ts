@@ -28,6 +28,9 @@ import { pctExec } from '../../../src-main/core/ssh/pct-commands';
 import { startLab, type Lab } from '../lab';
 import type { NetnsBackend } from '../netns/netns-backend';
 import { canRunNetns } from '../netns/netns-test-kit';
+import { createDispatcher } from '../../../src-main/ipc/dispatcher';
+import { createHandlers } from '../../../src-main/ipc/handlers';
+import { createOriginPolicy } from '../../../src-main/ipc/sender-policy';
 import { until } from './lab-fixture';
 
 const VMID = 9999;
@@ -252,5 +255,23 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
     }
     const logs = await orch.logs(node, 'dnsmasq', 5);
     expect(logs.lines.length).toBeLessThanOrEqual(5);
+  }, SCENARIO_MS);
+
+  it('the contract channels reach the orchestrator through the IPC dispatcher', async () => {
+    const d = createDispatcher(createHandlers({ core, runtime: 'electron', appName: 'Proximity', openExternal: async () => {}, appliances: () => orch }), {
+      policy: createOriginPolicy(['app://proximity']),
+      validateOutput: true,
+    });
+    const TOP = { isTopFrame: true, url: 'app://proximity/index.html' };
+    expect(await d.dispatch('appliance.status', { node }, TOP)).toMatchObject({ ok: true, value: { mode: 'appliance', node, vmid: VMID, leases: { configured: 1 } } });
+    expect(await d.dispatch('proxy.status', { node }, TOP)).toMatchObject({ ok: true, value: { routes: [{ hostname: 'whoami', upstreamAnswers: true }] } });
+    expect(await d.dispatch('appliance.logs', { node, service: 'caddy', lines: 501 }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('appliance.logs', { node, service: 'caddy', lines: 3 }, TOP)).toMatchObject({ ok: true, value: { service: 'caddy' } });
+    expect(await d.dispatch('appliance.natTest', { node, vmid: APP, url: backend.subnet.internetUrl }, TOP)).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await d.dispatch('appliance.restartServices', { node, services: ['dnsmasq'] }, TOP)).toMatchObject({ ok: true, value: { services: { dnsmasq: 'started' } } });
+    const started = await d.dispatch('appliance.provision', { node }, TOP);
+    expect(started.ok).toBe(true);
+    const op = await core.operations.settled((started as { ok: true; value: { operationId: string } }).value.operationId);
+    expect(op).toMatchObject({ state: 'succeeded', kind: 'appliance.provision', target: node });
   }, SCENARIO_MS);
 });

@@ -17,6 +17,12 @@ describe('contract channel map', () => {
       'links.openExternal': { url: 'https://example.org/' },
       'operations.get': { id: 'op-1' },
       'operations.cancel': { id: 'op-1' },
+      'appliance.status': { node: 'pve' },
+      'appliance.provision': { node: 'pve' },
+      'appliance.restartServices': { node: 'pve' },
+      'appliance.logs': { node: 'pve', service: 'dnsmasq' },
+      'appliance.natTest': { node: 'pve' },
+      'proxy.status': { node: 'pve' },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
@@ -32,6 +38,7 @@ describe('contract channel map', () => {
       'onSettingsPortRangesChanged',
       'onOperationsProgress',
       'onUiNavigate',
+      'onApplianceChanged',
     ]);
   });
 });
