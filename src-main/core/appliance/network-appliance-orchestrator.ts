@@ -11,8 +11,11 @@ import { nodeNameSchema, parseStrict } from '../network/strict-values';
 import type { OperationSpec, OperationWork } from '../operations/operations';
 import type { ProxyRoute } from '../proxy/proxy-route';
 import { ReverseProxyManager, type ProxyApplyResult } from '../proxy/reverse-proxy-manager';
+import { containerStatus, getContainerConfig } from '../pve/lxc';
+import { isNotFound } from '../pve/pve-errors';
 import { mustRun, writeNetworkFiles } from './appliance-config';
 import { nodeManagementAddresses, provisionAppliance, type ProvisionReporter, type ProvisionResult } from './appliance-provisioner';
+import { isProximityAppliance } from './appliance-identity';
 import { applianceExecutor, DAEMONS, SERVICE_LOGS } from './appliance-shell';
 import { readApplianceStatus } from './appliance-status';
 import { natTest, proxyStatus } from './appliance-probes';
@@ -212,13 +215,19 @@ export class NetworkApplianceOrchestrator {
     });
   }
 
-  /** An executor inside the appliance of `node`; APPLIANCE_UNAVAILABLE unless it is ours and running. */
+  /**
+   * An executor inside the appliance of `node`; APPLIANCE_UNAVAILABLE unless the guest at the VMID is ours and
+   * running (two PVE reads; the full status with its SSH checks is `status`).
+   */
   private async runningExecutor(node: string) {
-    const s = await this.status(node);
-    if (s.container !== 'running') {
-      throw new ProximityError('APPLIANCE_UNAVAILABLE', `The network appliance on ${node} is not running (${s.reason ?? s.container}); provision it first.`, { details: { node, container: s.container } });
-    }
-    return applianceExecutor(this.access.ssh(node), s.vmid);
+    const vmid = this.vmid();
+    const unavailable = (why: string) =>
+      new ProximityError('APPLIANCE_UNAVAILABLE', `The network appliance on ${node} is ${why}; provision it first (the node is in fallback mode).`, { details: { node, vmid } });
+    const config = await getContainerConfig(this.access.pve, node, vmid).catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e)));
+    if (!config) throw unavailable(`not provisioned (no guest at VMID ${vmid})`);
+    if (!isProximityAppliance(config)) throw unavailable(`missing: VMID ${vmid} holds a guest that is not Proximity's appliance`);
+    if ((await containerStatus(this.access.pve, node, vmid)).status !== 'running') throw unavailable('stopped');
+    return applianceExecutor(this.access.ssh(node), vmid);
   }
 
   private node(node: string): string {

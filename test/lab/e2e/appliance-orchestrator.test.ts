@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplianceStatus } from '../../../src-shared/contract/appliance-schemas';
+import { events } from '../../../src-shared/contract/events';
 import { ApplianceHealthMonitor } from '../../../src-main/core/appliance/appliance-health-monitor';
 import { APPLIANCE_TAG } from '../../../src-main/core/appliance/appliance-identity';
 import { PROVISION_STEPS } from '../../../src-main/core/appliance/appliance-provisioner';
@@ -253,6 +254,9 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
       off();
       await monitor.stop();
     }
+    // every snapshot the orchestrator published is a valid contract event payload
+    expect(seen.length).toBeGreaterThan(1);
+    for (const s of seen) expect(events['appliance.changed'].payload.safeParse(s).success).toBe(true);
     const logs = await orch.logs(node, 'dnsmasq', 5);
     expect(logs.lines.length).toBeLessThanOrEqual(5);
   }, SCENARIO_MS);
@@ -273,5 +277,11 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
     expect(started.ok).toBe(true);
     const op = await core.operations.settled((started as { ok: true; value: { operationId: string } }).value.operationId);
     expect(op).toMatchObject({ state: 'succeeded', kind: 'appliance.provision', target: node });
+
+    // the app goes away: its lease and name leave dnsmasq (the store no longer has it either)
+    leases.splice(0);
+    expect(await orch.unregisterApp(node, 'app-whoami')).toEqual({ changed: true });
+    expect(await applianceFile(APPLIANCE_PATHS.dnsmasqConf)).not.toContain('whoami');
+    expect(await orch.unregisterApp(node, 'app-whoami')).toEqual({ changed: false });
   }, SCENARIO_MS);
 });
