@@ -13,10 +13,10 @@ import type { ProxyRoute } from '../proxy/proxy-route';
 import { ReverseProxyManager, type ProxyApplyResult } from '../proxy/reverse-proxy-manager';
 import { containerStatus, getContainerConfig } from '../pve/lxc';
 import { isNotFound } from '../pve/pve-errors';
-import { mustRun, writeNetworkFiles } from './appliance-config';
+import { mustRun, writeCaddyfile, writeNetworkFiles } from './appliance-config';
 import { nodeManagementAddresses, provisionAppliance, type ProvisionReporter, type ProvisionResult } from './appliance-provisioner';
 import { isProximityAppliance } from './appliance-identity';
-import { applianceExecutor, DAEMONS, SERVICE_LOGS } from './appliance-shell';
+import { applianceExecutor, DAEMONS, readApplianceFacts, SERVICE_LOGS } from './appliance-shell';
 import { readApplianceStatus } from './appliance-status';
 import { natTest, proxyStatus } from './appliance-probes';
 import type { ApplianceDesiredState, ApplianceLease, NodeAccess } from './node-access';
@@ -151,13 +151,21 @@ export class NetworkApplianceOrchestrator {
   /**
    * Applies `routes` (the store's routes of `node`) to the appliance's Caddy through ReverseProxyManager:
    * generate (PROXY_CONFIG_INVALID before any command for a hostile value), validate with the appliance's
-   * Caddy, swap, graceful reload (PROXY_APPLY_FAILED keeps the last good config serving). Serialised per node.
+   * Caddy, swap, graceful reload (PROXY_APPLY_FAILED keeps the last good config serving). When Caddy is found
+   * down, the validated file is swapped in and Caddy started from it instead. Serialised per node.
    */
   async applyRoutes(node: string, routes: readonly ProxyRoute[]): Promise<ProxyApplyResult> {
     const n = this.node(node);
     return this.queue.run(n, async () => {
       const exec = await this.runningExecutor(n);
-      return new ReverseProxyManager(exec).apply(routes);
+      const proxy = new ReverseProxyManager(exec);
+      const content = proxy.generate(routes); // a hostile value throws here, before any command
+      const caddy = (await readApplianceFacts(exec)).services.caddy?.state;
+      if (caddy === 'started') return proxy.apply(routes);
+      // Caddy is down (a reload needs a running Caddy): validate and swap the file, then start Caddy from it
+      const changed = await writeCaddyfile(exec, proxy, routes);
+      await mustRun(exec, ['rc-service', 'caddy', caddy === 'stopped' ? 'start' : 'restart']);
+      return { changed, previousPath: null, routes: routes.length, bytes: Buffer.byteLength(content) };
     });
   }
 
@@ -209,7 +217,9 @@ export class NetworkApplianceOrchestrator {
       // the same inputs as provisioning, so only the leases differ
       const managementAddresses = await nodeManagementAddresses(this.access, n);
       const changed = await writeNetworkFiles(exec, plan, leases, { managementAddresses });
-      if (changed.dnsmasq) await mustRun(exec, ['rc-service', 'dnsmasq', 'restart']);
+      const facts = await readApplianceFacts(exec);
+      // dnsmasq reads dhcp-host/host-record only at start; a stopped or crashed one is started from the new file
+      if (changed.dnsmasq || facts.services.dnsmasq?.state !== 'started') await mustRun(exec, ['rc-service', 'dnsmasq', 'restart']);
       if (changed.iptables) await mustRun(exec, ['rc-service', 'iptables', 'reload']);
       return { changed: changed.dnsmasq || changed.iptables };
     });

@@ -250,6 +250,14 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
       const entry = await until('the audited automatic restart', async () => core.audit.list({ limit: 20 }).find((a) => a.action === 'appliance.autoRestart'), 15_000);
       expect(entry).toMatchObject({ actor: 'health-monitor', target: node, details: { services: ['caddy'], after: ['started'] } });
       expect((await orch.status(node)).mode).toBe('appliance');
+      monitor.unwatch(node);
+
+      // routes applied while Caddy is down: the validated file goes in and Caddy starts from it
+      expect((await sh(VMID, 'rc-service', 'caddy', 'stop')).exitCode).toBe(0);
+      expect(await orch.applyRoutes(node, routes)).toMatchObject({ changed: false, routes: 1 });
+      const wan = (await orch.wanAddress(node))!;
+      const back = await until('Caddy serving again', () => fetch(`http://${wan}:30001/`, { signal: AbortSignal.timeout(3000) }).catch(() => null));
+      expect(back.headers.get('x-frame-options')).toBe('DENY');
     } finally {
       off();
       await monitor.stop();
