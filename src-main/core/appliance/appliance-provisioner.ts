@@ -2,6 +2,7 @@
 // does only what is missing, so a second run changes nothing and a run stopped at any point (cancelled, crashed,
 // SSH dropped) resumes on the next one.
 import { ProximityError } from '../errors';
+import { APPLIANCE_PATHS } from '../network/appliance-files';
 import type { FirewallOptions } from '../network/firewall-rules';
 import type { LanPlan } from '../network/network-settings';
 import { ipv4Schema } from '../network/strict-values';
@@ -191,7 +192,7 @@ export async function provisionAppliance(input: ProvisionInput, op: ProvisionRep
     }
   }
   if (!facts.ipForward || fileChanges.sysctl) {
-    await mustRun(exec, ['sysctl', '-p', '/etc/sysctl.d/99-proximity.conf']);
+    await mustRun(exec, ['sysctl', '-p', APPLIANCE_PATHS.sysctlConf]);
     touched = true;
   }
   const reloads: Record<string, boolean> = { iptables: fileChanges.iptables, dnsmasq: fileChanges.dnsmasq, caddy: fileChanges.caddy };

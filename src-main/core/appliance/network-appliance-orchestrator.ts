@@ -127,6 +127,17 @@ export class NetworkApplianceOrchestrator {
     return s;
   }
 
+  /**
+   * Where a new app on `node` goes: with a healthy appliance, the LAN bridge (static lease, proxy ports, DNS
+   * name); otherwise fallback mode: `vmbr0` with DHCP from the LAN and direct access only, with the reason to
+   * show the operator. Reads the status (see `status`).
+   */
+  async appNetwork(node: string, signal?: AbortSignal): Promise<{ mode: 'appliance'; bridge: string; wanAddress: string } | { mode: 'fallback'; bridge: 'vmbr0'; reason: string }> {
+    const s = await this.status(node, signal);
+    if (s.mode === 'appliance' && s.wanAddress) return { mode: 'appliance', bridge: s.bridge.name, wanAddress: s.wanAddress };
+    return { mode: 'fallback', bridge: 'vmbr0', reason: s.reason ?? 'The network appliance has no WAN address.' };
+  }
+
   /** The appliance's WAN address (where the public/canvas ports answer), or null when it has none (fallback). */
   async wanAddress(node: string, signal?: AbortSignal): Promise<string | null> {
     return (await this.status(node, signal)).wanAddress;

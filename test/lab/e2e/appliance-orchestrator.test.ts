@@ -85,6 +85,7 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
     const status = await orch.status(node);
     expect(status).toMatchObject({ mode: 'fallback', container: 'missing', bridge: { present: false }, lastProvisionError: { code: 'NETWORK_PENDING_CHANGES' } });
     expect(status.reason).toMatch(/vmbr5/);
+    expect(await orch.appNetwork(node)).toMatchObject({ mode: 'fallback', bridge: 'vmbr0', reason: expect.stringMatching(/^Fallback mode/) });
     await lab.emulator.callApi('DELETE', `/nodes/${node}/network`, {});
   }, SCENARIO_MS);
 
@@ -137,6 +138,7 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
     const expected = applianceNetworkFiles(plan, [], { managementAddresses: ['198.18.0.2', backend.managementAddress()] });
     for (const f of expected) expect(await applianceFile(f.path)).toBe(f.content);
     expect(await applianceFile(CADDYFILE_PATH)).toBe(new ReverseProxyManager(new LocalCommandExecutor()).generate([]));
+    expect(await orch.appNetwork(node)).toMatchObject({ mode: 'appliance', bridge: 'proxlan' });
     const status = await orch.status(node);
     expect(status).toMatchObject({ mode: 'appliance', reason: null, container: 'running', services: { dnsmasq: 'started', caddy: 'started', iptables: 'started' }, ipForward: true, natRule: true });
     for (const [svc, level] of [['sysctl', 'boot'], ['iptables', 'default'], ['dnsmasq', 'default'], ['caddy', 'default']]) {
