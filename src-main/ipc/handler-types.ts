@@ -4,6 +4,9 @@ import type { Operation, OperationSummary, Runtime, SecretStorageInfo } from '..
 import type { SenderInfo } from './sender-policy';
 import type { AppliancesForIpc } from './handlers/appliance-handlers';
 import type {
+  ConnectionService,
+  ProxmoxSessions,
+  PveConnectionRecord,
   AppRecord,
   AuditEntry,
   CoreEventListener,
@@ -54,6 +57,10 @@ export interface CoreForIpc {
     /** NOT_FOUND when unknown; an ended operation is returned unchanged. */
     cancel(id: string): OperationSummary;
   };
+  /** Proxmox connection profiles (inputs already validated by the contract). */
+  connectionService: Pick<ConnectionService, 'list' | 'probe' | 'add' | 'update' | 'remove' | 'test' | 'repin'>;
+  /** Live cluster state per connection, and whether a window shows it. */
+  proxmox: Pick<ProxmoxSessions, 'snapshot' | 'currentSnapshot' | 'setVisible'>;
   /** Core's own announcements; the IPC runtime turns them into contract events. */
   events: { on<E extends CoreEventName>(event: E, listener: CoreEventListener<E>): () => void };
 }
@@ -65,6 +72,7 @@ export type CorePortRanges = PortRanges;
 export type CoreApp = Pick<AppRecord, 'id' | 'catalogId' | 'name' | 'hostname' | 'node' | 'vmid' | 'status'>;
 export type CorePortAssignment = PortAssignment;
 export type CoreAuditEntry = AuditEntry;
+export type CoreConnection = PveConnectionRecord;
 
 /** Everything the handlers need, injected so Electron and the web bridge wire the same handlers. */
 export interface HandlerDeps {

@@ -19,6 +19,8 @@ export interface CoreEventMap {
   'settings.changed': { keys: SettingKey[] };
   /** A PVE connection was created, updated (secret, pinned fingerprints) or deleted. */
   'connections.changed': { connectionId: string; change: 'created' | 'updated' | 'deleted' };
+  /** A connection's live cluster state changed (nodes, guests, storage or the API's health); read it from core. */
+  'cluster.changed': { connectionId: string };
   /** An operation started, progressed, logged or ended; the full snapshot with its log backlog. */
   'operations.changed': Operation;
   /** A node's network appliance was checked (status read, provisioning ended, health tick); the snapshot it found. */

@@ -145,6 +145,16 @@ describe('dispatcher with the real core', () => {
     }
   });
 
+  it('never throws on a channel that cannot be turned into text (it still answers a Result)', async () => {
+    const d = createDispatcher(handlers, { policy, logger });
+    // String() throws on these: no callable toString/valueOf, or no prototype at all
+    for (const channel of [{ toString: 1 }, Object.create(null), Symbol('x')]) {
+      expect(await d.dispatch(channel, {}, TOP)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+      const foreign = await d.dispatch(channel, {}, { isTopFrame: true, url: 'https://evil.example/' });
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    }
+  });
+
   it('passes a thrown ProximityError through with its code, message and details', async () => {
     const d = createDispatcher(
       {
