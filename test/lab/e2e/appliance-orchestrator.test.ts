@@ -14,6 +14,8 @@ import { APPLIANCE_TAG } from '../../../src-main/core/appliance/appliance-identi
 import { PROVISION_STEPS } from '../../../src-main/core/appliance/appliance-provisioner';
 import type { ApplianceDesiredState, ApplianceLease } from '../../../src-main/core/appliance/node-access';
 import { NetworkApplianceOrchestrator } from '../../../src-main/core/appliance/network-appliance-orchestrator';
+import { proxmoxNodeAccess } from '../../../src-main/core/appliance/proxmox-node-access';
+import { ensureLabConnection, labSecretCipher } from '../../../scripts/web-lab';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { LinuxBridgeAppNetwork } from '../../../src-main/core/network/app-network';
 import { APPLIANCE_PATHS, applianceNetworkFiles } from '../../../src-main/core/network/appliance-files';
@@ -65,8 +67,11 @@ describe.skipIf(!canRunNetns)('NetworkApplianceOrchestrator on the netns lab', (
     await pins.set('lab/pve', { fingerprint: info.hostKeyFingerprint, algorithm: 'ssh-ed25519', pinnedAt: new Date().toISOString() });
     ssh = new NodeSshClient({ nodeId: 'lab/pve', host: info.host, port: info.port, user: info.user, auth: { kind: 'key', privateKey: fs.readFileSync(info.privateKeyPath) } }, { pins });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appliance-e2e-'));
-    core = openCore({ dataDir, appVersion: 'test' });
-    const access = { pve, ssh: () => ssh, managementAddresses: () => [backend.managementAddress()] };
+    core = openCore({ dataDir, appVersion: 'test', secretCipher: labSecretCipher(dataDir) });
+    // the product's path: a saved, pinned connection to the lab (API and SSH at the node's management address)
+    // and the per-connection runtime behind the orchestrator's NodeAccess
+    const connection = await ensureLabConnection(core, lab);
+    const access = proxmoxNodeAccess(core.proxmox, connection.id);
     orch = new NetworkApplianceOrchestrator(access, { operations: core.operations, events: core.events, settings: core.settings, desired }, { natProbeUrl: backend.subnet.internetUrl });
   }, 60_000);
   afterAll(async () => {
