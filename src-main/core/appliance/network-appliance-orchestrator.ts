@@ -109,8 +109,8 @@ export class NetworkApplianceOrchestrator {
    * The appliance of `node` now (see `ApplianceStatus`): mode `appliance` only when the container runs and
    * dnsmasq, Caddy, iptables, ip_forward and the NAT rule are all in place; otherwise `fallback` with the reason.
    * Publishes `appliance.changed` with the snapshot when it differs from the last one published for the node
-   * (mode, reason, services, container, addresses, lease count; not the check time). Never throws for the appliance's own state; PVE/SSH
-   * failures end up in `reason`.
+   * (mode, reason, services, container, addresses, lease count; not the check time). Never throws for the
+   * appliance's own state; PVE/SSH failures end up in `reason`. VALIDATION for a bad node name.
    */
   async status(node: string, signal?: AbortSignal): Promise<ApplianceStatus> {
     const n = this.node(node);
