@@ -2,6 +2,7 @@ import type { ChannelOutput, ParsedChannelInput } from '../../src-shared/contrac
 import type { ChannelName } from '../../src-shared/contract/names';
 import type { Operation, OperationSummary, Runtime, SecretStorageInfo } from '../../src-shared/contract/schemas';
 import type { SenderInfo } from './sender-policy';
+import type { AppliancesForIpc } from './handlers/appliance-handlers';
 import type {
   ConnectionService,
   ProxmoxSessions,
@@ -84,4 +85,10 @@ export interface HandlerDeps {
   secretStorage?: SecretStorageInfo | null;
   /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
   openExternal(url: string): Promise<void>;
+  /**
+   * The network appliances of a PVE connection (its `NetworkApplianceOrchestrator`); `connectionId` undefined
+   * means the only/active one. Throws NOT_FOUND for an unknown connection. Absent: the appliance channels answer
+   * NOT_SUPPORTED.
+   */
+  appliances?(connectionId: string | undefined): AppliancesForIpc;
 }

@@ -63,6 +63,7 @@ export function createIpcRuntime(core: CoreForIpc, options: IpcRuntimeOptions): 
     core.events.on('operations.changed', (op) => publishSafely('operations.progress', () => op)),
     core.events.on('connections.changed', () => publishConnections()),
     core.events.on('cluster.changed', ({ connectionId }) => publishSafely('cluster.changed', () => core.proxmox.currentSnapshot(connectionId))),
+    core.events.on('appliance.changed', (status) => publishSafely('appliance.changed', () => status)),
   ];
   publishApps();
   publishDatabase();

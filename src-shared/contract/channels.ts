@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  applianceDaemonSchema,
+  applianceLogsInputSchema,
+  applianceLogsSchema,
+  applianceStatusSchema,
+  applianceTargetSchema,
+  natTestInputSchema,
+  natTestResultSchema,
+  proxyStatusSchema,
+} from './appliance-schemas';
 import type { ChannelName } from './names';
 import {
   appSummarySchema,
@@ -82,6 +92,22 @@ export const channels = {
   'cluster.get': { input: z.object({ connectionId: z.string().min(1).max(100) }).strict(), output: clusterSnapshotSchema },
   // Whether a window shows Proximity: live cluster state is polled only while one does.
   'system.setVisible': { input: z.object({ visible: z.boolean() }).strict(), output: z.object({ visible: z.boolean() }).strict() },
+  // The network appliance of one node (connectionId: which PVE connection; default the only/active one).
+  // Reads the appliance now (container, services, NAT, leases) and says whether apps get the LAN or fall back.
+  'appliance.status': { input: applianceTargetSchema, output: applianceStatusSchema },
+  // Starts provisioning (bridge, appliance, services) as an operation; follow it with `operations.progress`.
+  'appliance.provision': { input: applianceTargetSchema, output: z.object({ operationId: z.string() }).strict() },
+  // Restarts dnsmasq and Caddy (or the listed ones) inside the appliance; answers the status after.
+  'appliance.restartServices': {
+    input: applianceTargetSchema.extend({ services: z.array(applianceDaemonSchema).min(1).max(2).optional() }).strict(),
+    output: applianceStatusSchema,
+  },
+  // The last `lines` (1-500, default 100) lines of dnsmasq's or Caddy's log inside the appliance.
+  'appliance.logs': { input: applianceLogsInputSchema, output: applianceLogsSchema },
+  // From a container on the appliance LAN, reach a URL through the appliance's NAT.
+  'appliance.natTest': { input: natTestInputSchema, output: natTestResultSchema },
+  // The node's proxy routes (from the store) and which upstreams answer.
+  'proxy.status': { input: applianceTargetSchema, output: proxyStatusSchema },
 } satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channels = typeof channels;

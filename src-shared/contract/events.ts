@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applianceStatusSchema } from './appliance-schemas';
 import type { EventName } from './names';
 import { clusterSnapshotSchema, connectionSchema } from './connection-schemas';
 import { appSummarySchema, databaseStatusSchema, navigationSchema, operationSchema, portRangesSchema } from './schemas';
@@ -23,6 +24,8 @@ export const events = {
   'connections.changed': { payload: z.array(connectionSchema) },
   // One snapshot PER CONNECTION (keyed by `connectionId`): nodes (online/offline, free capacity), guests, health.
   'cluster.changed': { payload: clusterSnapshotSchema },
+  // One snapshot PER NODE's appliance (keyed by `key` = `<connectionId>/<node>`), sent when what it found changed.
+  'appliance.changed': { payload: applianceStatusSchema },
 } satisfies Record<EventName, { payload: z.ZodType }>;
 
 export type Events = typeof events;

@@ -6,6 +6,7 @@ export * from './origins';
 export * from './result';
 export * from './schemas';
 export * from './connection-schemas';
+export * from './appliance-schemas';
 export * from './channels';
 export * from './events';
 export * from './desktop-api';

@@ -27,6 +27,12 @@ export const CHANNEL_NAMES = [
   'connections.repin',
   'cluster.get',
   'system.setVisible',
+  'appliance.status',
+  'appliance.provision',
+  'appliance.restartServices',
+  'appliance.logs',
+  'appliance.natTest',
+  'proxy.status',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
@@ -39,6 +45,7 @@ export const EVENT_NAMES = [
   'ui.navigate',
   'connections.changed',
   'cluster.changed',
+  'appliance.changed',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -49,7 +56,7 @@ export type EventName = (typeof EVENT_NAMES)[number];
  * all of them to a late subscriber, so a window that opens mid-deploy still gets every running operation with
  * its log backlog. Events not listed here keep one latest payload.
  */
-export const KEYED_EVENTS: Partial<Record<EventName, string>> = { 'operations.progress': 'id', 'cluster.changed': 'connectionId' };
+export const KEYED_EVENTS: Partial<Record<EventName, string>> = { 'operations.progress': 'id', 'cluster.changed': 'connectionId', 'appliance.changed': 'key' };
 
 /** How many keys a keyed event remembers for replay (oldest-updated dropped first). */
 export const KEYED_EVENT_REPLAY_LIMIT = 100;

@@ -1,3 +1,4 @@
+import type { ApplianceStatus } from '../../../src-shared/contract/appliance-schemas';
 import type { Operation } from '../../../src-shared/contract/schemas';
 import type { SettingKey } from '../settings/settings-schema';
 
@@ -22,6 +23,8 @@ export interface CoreEventMap {
   'cluster.changed': { connectionId: string };
   /** An operation started, progressed, logged or ended; the full snapshot with its log backlog. */
   'operations.changed': Operation;
+  /** A node's network appliance was checked (status read, provisioning ended, health tick); the snapshot it found. */
+  'appliance.changed': ApplianceStatus;
 }
 
 export type CoreEventName = keyof CoreEventMap;

@@ -1,4 +1,5 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
+import { createApplianceHandlers } from './appliance-handlers';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
 import { createClusterHandlers } from './cluster-handlers';
@@ -23,5 +24,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createOperationsHandlers(deps),
     ...createConnectionsHandlers(deps),
     ...createClusterHandlers(deps),
+    ...createApplianceHandlers(deps),
   };
 }

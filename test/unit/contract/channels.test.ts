@@ -31,6 +31,12 @@ describe('contract channel map', () => {
       'connections.repin': { id: 'c1', kind: 'ssh', fingerprint: `SHA256:${'A'.repeat(43)}` },
       'cluster.get': { connectionId: 'c1' },
       'system.setVisible': { visible: true },
+      'appliance.status': { node: 'pve' },
+      'appliance.provision': { node: 'pve' },
+      'appliance.restartServices': { node: 'pve' },
+      'appliance.logs': { node: 'pve', service: 'dnsmasq' },
+      'appliance.natTest': { node: 'pve' },
+      'proxy.status': { node: 'pve' },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
@@ -48,6 +54,7 @@ describe('contract channel map', () => {
       'onUiNavigate',
       'onConnectionsChanged',
       'onClusterChanged',
+      'onApplianceChanged',
     ]);
   });
 });
