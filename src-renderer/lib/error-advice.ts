@@ -44,6 +44,9 @@ export const ERROR_ADVICE: Record<ErrorCode, string> = {
   SSH_TIMEOUT: 'The node did not answer over SSH in time; check that it is reachable on port 22.',
   SSH_HOST_KEY_UNCONFIRMED: 'Confirm the node\'s SSH host key fingerprint (Infrastructure) to trust it.',
   COMMAND_FAILED: 'The command failed on the node; its output is shown above.',
+  APPLIANCE_VMID_TAKEN: 'Another guest uses the appliance VMID: choose a free VMID for the appliance in Settings. Proximity left that guest untouched.',
+  NETWORK_PENDING_CHANGES: 'The node has network changes that are not Proximity\'s: apply or revert them in the Proxmox UI (System > Network), then provision again.',
+  APPLIANCE_UNAVAILABLE: 'The network appliance is not running: repair it (Infrastructure). New apps can still be deployed in fallback mode.',
 };
 
 /** Advice for any code string (unknown codes from a newer main get the generic advice). */
