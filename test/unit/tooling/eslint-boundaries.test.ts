@@ -28,7 +28,7 @@ const CORE = 'src-main/core/ports/virtual-sample.ts';
 const RENDERER = 'src-renderer/features/apps/virtual-sample.tsx';
 const CONTRACT = 'src-shared/contract/virtual-sample.ts';
 
-describe('src-main/core never imports electron', () => {
+describe('src-main/core never imports electron', { timeout: 120_000 }, () => {
   it.each([
     ["import { app } from 'electron';", 'no-restricted-imports'],
     ["import type { BrowserWindow } from 'electron/main';", 'no-restricted-imports'],
@@ -67,7 +67,7 @@ describe('src-main/core never imports electron', () => {
   });
 });
 
-describe('src-renderer imports from outside itself only the shared contract and transport', () => {
+describe('src-renderer imports from outside itself only the shared contract and transport', { timeout: 120_000 }, () => {
   it.each([
     "import { ProximityError } from '../../../src-main/core/errors';",
     "import '../../../src-preload/index';",
@@ -96,7 +96,7 @@ describe('src-renderer imports from outside itself only the shared contract and 
   });
 });
 
-describe('src-shared/contract is pure', () => {
+describe('src-shared/contract is pure', { timeout: 120_000 }, () => {
   it('refuses transport, main code and electron; allows itself', async () => {
     expect(await boundaryFindings(CONTRACT, "export * from '../transport/event-fanout';")).toEqual([
       expect.stringContaining('the contract imports only itself'),
@@ -108,7 +108,7 @@ describe('src-shared/contract is pure', () => {
   });
 });
 
-describe('the current tree', () => {
+describe('the current tree', { timeout: 120_000 }, () => {
   it('keeps every boundary', async () => {
     const results = await eslint.lintFiles(['src-main/core', 'src-renderer', 'src-shared']);
     const found = results.flatMap((r) =>
