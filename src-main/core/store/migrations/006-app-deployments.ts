@@ -1,0 +1,20 @@
+import type { Migration } from './migration';
+
+// What the deployment engine needs beyond migration 003: an app knows its connection, network place and the
+// facts to reach and recover it (`spec`, JSON); a deployment keeps its plan (what was asked, JSON) and the pid
+// of the process running it, so start-up recovery can tell a crashed run from a live one in another process.
+export const migration006: Migration = {
+  version: 6,
+  name: 'app-deployments',
+  up: `
+    ALTER TABLE apps ADD COLUMN connection_id TEXT;
+    ALTER TABLE apps ADD COLUMN ip TEXT;
+    ALTER TABLE apps ADD COLUMN mac TEXT;
+    ALTER TABLE apps ADD COLUMN spec TEXT NOT NULL DEFAULT 'null' CHECK (json_valid(spec));
+
+    ALTER TABLE deployments ADD COLUMN plan TEXT NOT NULL DEFAULT 'null' CHECK (json_valid(plan));
+    ALTER TABLE deployments ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE deployments ADD COLUMN operation_id TEXT;
+    CREATE INDEX deployments_status ON deployments (status);
+  `,
+};
