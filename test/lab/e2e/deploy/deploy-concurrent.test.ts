@@ -2,14 +2,19 @@
 // the lab's upstream) all end reachable, with distinct ports and VMIDs; deleting one frees its ports for the next.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunNetns, startE2eLab, type E2eLab } from '../lab-fixture';
+import { AppLifecycle } from '../../../../src-main/core/apps/app-lifecycle';
+import { deployCoreOf } from '../../../../src-main/core/deploy/deploy-types';
 import { CONNECTION_ID, labVmids, startDeployRig, type DeployRig } from './deploy-fixture';
 
 describe.skipIf(!canRunNetns)('deployment engine on the lab (fallback mode)', () => {
   let e: E2eLab;
   let rig: DeployRig;
+  let lifecycle: AppLifecycle;
+  let started: { appId: string; operationId: string; deploymentId: string }[] = [];
   beforeAll(async () => {
     e = await startE2eLab();
     rig = await startDeployRig(e);
+    lifecycle = new AppLifecycle(deployCoreOf(rig.core), rig.engine, () => rig.conn);
   }, 60_000);
   afterAll(async () => {
     await rig?.close();
@@ -18,7 +23,7 @@ describe.skipIf(!canRunNetns)('deployment engine on the lab (fallback mode)', ()
 
   it('deploys three apps at once: all reachable, distinct ports and VMIDs, every step journaled', async () => {
     const apps = ['heimdall', 'homer', 'it-tools'];
-    const started = apps.map((catalogId) => rig.engine.deploy({ connectionId: CONNECTION_ID, catalogId, hostname: `${catalogId}-1` }));
+    started = apps.map((catalogId) => rig.engine.deploy({ connectionId: CONNECTION_ID, catalogId, hostname: `${catalogId}-1` }));
     const ops = await Promise.all(started.map((s) => rig.core.operations.settled(s.operationId)));
     for (const op of ops) expect(op.state, JSON.stringify(op.error) + op.log.map((l) => l.text).join('\n')).toBe('succeeded');
 
@@ -53,4 +58,39 @@ describe.skipIf(!canRunNetns)('deployment engine on the lab (fallback mode)', ()
     expect(log).toMatch(/\$ apk add docker docker-cli-compose/);
     expect(log).toMatch(/Installing docker/);
   }, 240_000);
+
+  it('stops, starts and restarts an app; the status view combines PVE, runtime and health', async () => {
+    const appId = started[1]!.appId;
+    const view = await lifecycle.status(appId);
+    expect(view).toMatchObject({ status: 'running', pve: { status: 'running' }, runtime: { status: 'running' }, health: { healthy: true } });
+
+    const stop = await rig.core.operations.settled(lifecycle.act(appId, 'stop').operationId);
+    expect(stop.state, JSON.stringify(stop.error)).toBe('succeeded');
+    expect(await lifecycle.status(appId)).toMatchObject({ status: 'stopped', pve: { status: 'stopped' }, runtime: null, health: null });
+    const start = await rig.core.operations.settled(lifecycle.act(appId, 'start').operationId);
+    expect(start.state, JSON.stringify(start.error)).toBe('succeeded');
+    const restart = await rig.core.operations.settled(lifecycle.act(appId, 'restart').operationId);
+    expect(restart.state, JSON.stringify(restart.error)).toBe('succeeded');
+    expect((await lifecycle.status(appId)).pve?.status).toBe('running');
+    const audit = rig.core.audit.list({ limit: 20 }).filter((a) => a.target === appId).map((a) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(['apps.stop', 'apps.start', 'apps.restart', 'apps.deploy']));
+  }, 120_000);
+
+  it('asks before deleting data; deleting removes container and ports, and the next deployment gets those ports', async () => {
+    const victim = started[0]!.appId;
+    const before = rig.core.apps.require(victim);
+    const freed = rig.core.ports.get(victim)!;
+    expect(() => lifecycle.delete(victim)).toThrow(expect.objectContaining({ code: 'CONFIRMATION_REQUIRED' }));
+    const del = await rig.core.operations.settled(lifecycle.delete(victim, { confirmDataLoss: true }).operationId);
+    expect(del.state, JSON.stringify(del.error)).toBe('succeeded');
+    expect(rig.core.apps.get(victim)).toBeUndefined();
+    expect(rig.core.ports.get(victim)).toBeUndefined();
+    expect(await labVmids(e)).not.toContain(before.vmid);
+
+    const next = rig.engine.deploy({ connectionId: CONNECTION_ID, catalogId: 'homer', hostname: 'homer-2' });
+    const op = await rig.core.operations.settled(next.operationId);
+    expect(op.state, JSON.stringify(op.error)).toBe('succeeded');
+    const pair = rig.core.ports.get(next.appId)!;
+    expect([pair.publicPort, pair.internalPort]).toEqual([freed.publicPort, freed.internalPort]);
+  }, 120_000);
 });
