@@ -46,21 +46,21 @@ export function labPveClient(e: E2eLab): PveClient {
 }
 
 /** SSH to the lab node, its host key pinned up front. */
-export async function labSsh(e: E2eLab): Promise<NodeSshClient> {
+export async function labSsh(e: E2eLab, port = e.ssh.port): Promise<NodeSshClient> {
   const pins = new MemoryHostKeyPinStore();
   await pins.set(`${CONNECTION_ID}/${e.node}`, { fingerprint: e.ssh.hostKeyFingerprint, algorithm: 'ssh-ed25519', pinnedAt: new Date().toISOString() });
   return new NodeSshClient(
-    { nodeId: `${CONNECTION_ID}/${e.node}`, host: e.ssh.host, port: e.ssh.port, user: e.ssh.user, auth: { kind: 'key', privateKey: fs.readFileSync(e.ssh.privateKeyPath) } },
+    { nodeId: `${CONNECTION_ID}/${e.node}`, host: e.ssh.host, port, user: e.ssh.user, auth: { kind: 'key', privateKey: fs.readFileSync(e.ssh.privateKeyPath) } },
     { pins, commandTimeoutMs: 120_000 },
   );
 }
 
 /** A core + engine on the lab. `dataDir` reuses a data folder (a restart, or a second desktop's own). */
-export async function startDeployRig(e: E2eLab, opts: { dataDir?: string; engine?: DeployEngineOptions; network?: DeployNetwork; catalog?: Map<string, Manifest> } = {}): Promise<DeployRig> {
+export async function startDeployRig(e: E2eLab, opts: { dataDir?: string; engine?: DeployEngineOptions; network?: DeployNetwork; catalog?: Map<string, Manifest>; sshPort?: number } = {}): Promise<DeployRig> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-deploy-'));
   const core = openCore({ dataDir, appVersion: 'test' });
   const pve = labPveClient(e);
-  const ssh = await labSsh(e);
+  const ssh = await labSsh(e, opts.sshPort);
   const catalog = opts.catalog ?? (await builtInCatalog());
   const conn: DeployConnection = { id: CONNECTION_ID, pve, ssh: () => ssh, network: opts.network ?? new FallbackDeployNetwork(), tokenAuth: true };
   const engine = new DeploymentEngine(deployCoreOf(core), (id) => (id === CONNECTION_ID ? conn : fail(id)), (id) => catalog.get(id), {
