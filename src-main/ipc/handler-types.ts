@@ -39,6 +39,7 @@ export interface CoreForIpc {
   appVersion: string;
   db: { status(): CoreDbStatus };
   audit: { list(query: { limit: number; beforeId?: number }): CoreAuditEntry[] };
+  now?: () => Date;
   settings: {
     getPortRanges(): CorePortRanges;
     /** Validates again, refuses ranges that would orphan assigned ports, audits as `actor`. */
@@ -76,4 +77,32 @@ export interface HandlerDeps {
   secretStorage?: SecretStorageInfo | null;
   /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
   openExternal(url: string): Promise<void>;
+  /** The apps feature (deploy, lifecycle, safe commands); absent until a cluster is connected (NOT_SUPPORTED). */
+  apps?: AppsForIpc;
+  /** The built-in catalog; absent: NOT_SUPPORTED. */
+  catalog?: CatalogForIpc;
+}
+
+/** What the apps handlers call (src-main/core/deploy + src-main/core/apps build it; see apps-service.ts). */
+export interface AppsForIpc {
+  /** Validates and starts a deployment; throws VALIDATION, NOT_FOUND, CATALOG_PARAMETER_INVALID, CONFLICT. */
+  deploy(input: ParsedChannelInput<'apps.deploy'>): { operationId: string; appId: string };
+  act(appId: string, action: 'start' | 'stop' | 'restart'): { operationId: string };
+  delete(appId: string, options: { confirmDataLoss: boolean }): { operationId: string };
+  status(appId: string, signal?: AbortSignal): Promise<{
+    pve: ChannelOutput<'apps.get'>['pve'];
+    runtime: ChannelOutput<'apps.get'>['runtime'];
+    health: ChannelOutput<'apps.get'>['health'];
+    urls: ChannelOutput<'apps.get'>['urls'];
+  }>;
+  commands: {
+    list(): ChannelOutput<'commands.list'>;
+    run(appId: string, commandId: string, params: unknown, signal?: AbortSignal): Promise<ChannelOutput<'commands.run'>>;
+  };
+}
+
+export interface CatalogForIpc {
+  list(): ChannelOutput<'catalog.list'>;
+  /** NOT_FOUND for an unknown id. */
+  get(id: string): ChannelOutput<'catalog.get'>;
 }

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import type { ChannelName } from './names';
 import {
+  appDetailSchema,
+  appIdInputSchema,
+  auditExportInputSchema,
+  auditExportSchema,
+  catalogDetailSchema,
+  catalogSummarySchema,
+  commandResultSchema,
+  deleteAppInputSchema,
+  deployInputSchema,
+  runCommandInputSchema,
+  safeCommandInfoSchema,
+  startedOperationSchema,
+} from './app-schemas';
+import {
   appSummarySchema,
   auditEntrySchema,
   databaseStatusSchema,
@@ -54,6 +68,20 @@ export const channels = {
   'operations.get': { input: operationIdInput, output: operationSchema },
   // Asks the operation to stop (its AbortSignal fires); it ends `cancelled` once its work has unwound.
   'operations.cancel': { input: operationIdInput, output: operationSummarySchema },
+  // Starts a deployment (an operation: follow it with operations.get / operations.progress); answers at once.
+  'apps.deploy': { input: deployInputSchema, output: startedOperationSchema },
+  'apps.start': { input: appIdInputSchema, output: startedOperationSchema },
+  'apps.stop': { input: appIdInputSchema, output: startedOperationSchema },
+  'apps.restart': { input: appIdInputSchema, output: startedOperationSchema },
+  // Destroys the container and its data: refused with CONFIRMATION_REQUIRED unless confirmDataLoss is true.
+  'apps.delete': { input: deleteAppInputSchema, output: startedOperationSchema },
+  'apps.get': { input: appIdInputSchema, output: appDetailSchema },
+  'catalog.list': { input: noInput, output: z.array(catalogSummarySchema) },
+  'catalog.get': { input: appIdInputSchema, output: catalogDetailSchema },
+  // The fixed commands an app offers; there is no channel that runs anything else.
+  'commands.list': { input: z.object({ appId: z.string().min(1).max(100) }).strict(), output: z.array(safeCommandInfoSchema) },
+  'commands.run': { input: runCommandInputSchema, output: commandResultSchema },
+  'audit.export': { input: auditExportInputSchema, output: auditExportSchema },
 } satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channels = typeof channels;

@@ -5,6 +5,7 @@ export * from './names';
 export * from './origins';
 export * from './result';
 export * from './schemas';
+export * from './app-schemas';
 export * from './channels';
 export * from './events';
 export * from './desktop-api';

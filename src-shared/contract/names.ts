@@ -18,6 +18,17 @@ export const CHANNEL_NAMES = [
   'operations.list',
   'operations.get',
   'operations.cancel',
+  'apps.deploy',
+  'apps.start',
+  'apps.stop',
+  'apps.restart',
+  'apps.delete',
+  'apps.get',
+  'catalog.list',
+  'catalog.get',
+  'commands.list',
+  'commands.run',
+  'audit.export',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -1,6 +1,7 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
+import { createCatalogHandlers } from './catalog-handlers';
 import { createDatabaseHandlers } from './database-handlers';
 import { createLinksHandlers } from './links-handlers';
 import { createOperationsHandlers } from './operations-handlers';
@@ -19,5 +20,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createAuditHandlers(deps),
     ...createLinksHandlers(deps),
     ...createOperationsHandlers(deps),
+    ...createCatalogHandlers(deps),
   };
 }

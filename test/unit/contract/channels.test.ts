@@ -17,6 +17,16 @@ describe('contract channel map', () => {
       'links.openExternal': { url: 'https://example.org/' },
       'operations.get': { id: 'op-1' },
       'operations.cancel': { id: 'op-1' },
+      'apps.deploy': { connectionId: 'c1', catalogId: 'homer', hostname: 'homer' },
+      'apps.start': { id: 'a1' },
+      'apps.stop': { id: 'a1' },
+      'apps.restart': { id: 'a1' },
+      'apps.delete': { id: 'a1' },
+      'apps.get': { id: 'a1' },
+      'catalog.get': { id: 'homer' },
+      'commands.list': { appId: 'a1' },
+      'commands.run': { appId: 'a1', commandId: 'logs' },
+      'audit.export': { format: 'csv' },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
