@@ -123,7 +123,7 @@ export class SafeCommandService {
   }
 
   private audit(app: AppRecord, command: string, params: unknown, details: Record<string, unknown>): void {
-    let safeParams: unknown = null;
+    let safeParams: unknown;
     try {
       safeParams = JSON.parse(JSON.stringify(params ?? null).slice(0, 2000)) as unknown;
     } catch {
