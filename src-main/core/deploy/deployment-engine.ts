@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { renderCompose } from '../catalog/compose-renderer';
 import { ProximityError } from '../errors';
 import type { OperationContext } from '../operations/operations';
-import { parseOrThrow } from '../ssh/pct-commands';
 import { teardownApp, type TeardownTarget } from './app-teardown';
 import { DeployJournal, type JournalDeployment } from './deploy-journal';
 import { DEFAULT_TEMPLATE, releaseVmid, STEP_IMPLEMENTATIONS, type RunState, type StepServices } from './deploy-steps';
@@ -84,7 +83,13 @@ export class DeploymentEngine {
    * CONFLICT (hostname taken). Later failures end the operation `failed` (error names the step) after rollback.
    */
   deploy(input: DeployRequest): DeployStarted {
-    const req = parseOrThrow(deployRequestSchema, input, 'deployment request');
+    const parsed = deployRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      // names the fields and rules, never the values (a parameter may be a password)
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      throw new ProximityError('VALIDATION', `Invalid deployment request: ${why}.`, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
+    }
+    const req = parsed.data;
     const conn = this.connections(req.connectionId);
     const manifest = this.catalog(req.catalogId);
     if (!manifest) throw new ProximityError('NOT_FOUND', `The catalog has no app "${req.catalogId}".`, { details: { catalogId: req.catalogId } });
