@@ -72,7 +72,7 @@ function taskLog(s: RunState): (lines: TaskLogLine[]) => void {
 
 /** Step 1: the port pair (after recording ports other desktops use in this cluster). */
 async function ports(svc: StepServices, s: RunState): Promise<void> {
-  s.resources = await clusterResources(s.conn.pve, { signal: s.op.signal });
+  s.resources = await timed(s, () => clusterResources(s.conn.pve, { signal: s.op.signal }));
   const sync = adoptTaggedGuests(svc.core, s.conn.id, s.resources, 'system');
   for (const a of sync.adopted) s.op.log(`Found ${a.hostname} (CT ${a.vmid} on ${a.node}) deployed by another Proximity; its ports ${a.ports.public}/${a.ports.internal} are taken.`);
   for (const c of sync.conflicts) s.op.log(`WARNING: ${c}`);
@@ -109,7 +109,7 @@ function chooseNode(s: RunState): string {
 async function template(svc: StepServices, s: RunState): Promise<void> {
   s.node = chooseNode(s);
   s.detail({ node: s.node });
-  const report = await svc.preflight.require({
+  const report = await timed(s, () => svc.preflight.require({
     connectionId: s.conn.id,
     pve: s.conn.pve,
     network: s.conn.network,
@@ -118,7 +118,7 @@ async function template(svc: StepServices, s: RunState): Promise<void> {
     templateStorage: svc.options.templateStorage,
     needBytes: s.plan.resources.disk * 2 ** 30,
     signal: s.op.signal,
-  });
+  }));
   for (const w of report.warnings) s.op.log(w);
   s.rootStorage = report.rootStorage!.storage;
   const key = `${s.conn.id}/${s.node}`;
@@ -164,8 +164,9 @@ async function create(svc: StepServices, s: RunState): Promise<void> {
   const node = s.node!;
   const { cores, memory, disk } = s.plan.resources;
   const spec = appSpec(s);
-  let candidate = await nextVmid(s.conn.pve, { signal: s.op.signal });
-  await svc.slots.run(
+  let candidate = await timed(s, () => nextVmid(s.conn.pve, { signal: s.op.signal }));
+  // waiting for a create slot and for the create task both count as waiting on PVE
+  await timed(s, () => svc.slots.run(
     node,
     async () => {
       for (let attempt = 1; ; attempt++) {
@@ -174,8 +175,7 @@ async function create(svc: StepServices, s: RunState): Promise<void> {
         s.vmid = vmid;
         s.detail({ vmid, node }); // journaled before the create is sent
         try {
-          await timed(s, () =>
-            createContainer(
+          await createContainer(
               s.conn.pve,
               node,
               {
@@ -193,8 +193,7 @@ async function create(svc: StepServices, s: RunState): Promise<void> {
                 description: descriptionFor(spec, s.plan.name),
               },
               { vmid, signal: s.op.signal, onLog: taskLog(s) },
-            ),
-          );
+            );
           break;
         } catch (e) {
           svc.vmidsInFlight.delete(`${s.conn.id}/${vmid}`);
@@ -207,7 +206,7 @@ async function create(svc: StepServices, s: RunState): Promise<void> {
       }
     },
     s.op.signal,
-  );
+  ));
   s.op.log(`Created CT ${s.vmid} on ${node}.`);
   if (s.conn.tokenAuth) {
     await timed(s, () => s.conn.ssh(node).exec(['pct', 'set', String(s.vmid), '--features', 'keyctl=1,nesting=1'], { signal: s.op.signal, timeoutMs: 60_000 }));
@@ -250,7 +249,7 @@ function published(s: RunState): PublishedApp {
 /** Step 6: Docker, the compose file, `up -d`. */
 async function runtime(svc: StepServices, s: RunState): Promise<void> {
   const ssh = s.conn.ssh(s.node!);
-  const origin = await s.conn.network.publicOrigin(s.node!, published(s), s.op.signal);
+  const origin = await timed(s, () => s.conn.network.publicOrigin(s.node!, published(s), s.op.signal));
   const rendered = renderCompose(s.manifest, s.plan.request.params, {}, { deployment: { publicUrl: origin, hostname: s.plan.request.hostname } });
   for (const secret of rendered.secrets) if (secret.source === 'generated') s.op.log(`Generated a value for "${secret.label}" (a secret: not logged).`);
   const o = {
