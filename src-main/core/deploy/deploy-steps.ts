@@ -107,13 +107,14 @@ function chooseNode(s: RunState): string {
 
 /** Step 2: the node, its preflight (cached), and the template cached there. */
 async function template(svc: StepServices, s: RunState): Promise<void> {
-  s.node = chooseNode(s);
-  s.detail({ node: s.node });
+  const node = chooseNode(s);
+  s.node = node;
+  s.detail({ node });
   const report = await timed(s, () => svc.preflight.require({
     connectionId: s.conn.id,
     pve: s.conn.pve,
     network: s.conn.network,
-    node: s.node,
+    node,
     template: svc.options.template,
     templateStorage: svc.options.templateStorage,
     needBytes: s.plan.resources.disk * 2 ** 30,
