@@ -75,7 +75,7 @@ export class FallbackDeployNetwork implements DeployNetwork {
   }
 
   attach(_node: string, member: NetworkMember): Promise<{ ip: string }> {
-    return Promise.resolve({ ip: checkMember(member).ip });
+    return new Promise((resolve) => resolve({ ip: checkMember(member).ip }));
   }
 
   detach(): Promise<void> {
@@ -83,13 +83,15 @@ export class FallbackDeployNetwork implements DeployNetwork {
   }
 
   publicOrigin(_node: string, app: PublishedApp): Promise<string> {
-    return Promise.resolve(`http://${checkMember(app).ip}:${app.containerPort}`);
+    return new Promise((resolve) => resolve(`http://${checkMember(app).ip}:${app.containerPort}`));
   }
 
   publish(_node: string, app: PublishedApp): Promise<Publication> {
-    const m = checkMember(app);
-    const urls = accessUrlsFor({ hostname: m.hostname, containerIp: m.ip, containerPort: app.containerPort, ports: null }, null);
-    return Promise.resolve({ healthBase: `http://${m.ip}:${app.containerPort}`, urls });
+    return new Promise((resolve) => {
+      const m = checkMember(app);
+      const urls = accessUrlsFor({ hostname: m.hostname, containerIp: m.ip, containerPort: app.containerPort, ports: null }, null);
+      resolve({ healthBase: `http://${m.ip}:${app.containerPort}`, urls });
+    });
   }
 
   unpublish(): Promise<void> {
