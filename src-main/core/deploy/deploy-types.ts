@@ -74,7 +74,7 @@ export interface DeployEngineOptions {
   template?: string;
   /** the storage holding templates (vztmpl content; default `local`) */
   templateStorage?: string;
-  /** concurrent create/clone/destroy per node (default 2; read on every use, so a setting can back it) */
+  /** concurrent create/clone/destroy per node (default 2; read on every use: pass the `deploy.maxCreatesPerNode` setting) */
   maxCreatesPerNode?: () => number;
   /** ms to wait for a container's DHCP lease (default 60 000) */
   leaseTimeoutMs?: number;

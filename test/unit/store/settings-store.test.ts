@@ -25,7 +25,7 @@ describe('SettingsStore', () => {
   });
 
   it('returns the defaults until something is set', () => {
-    expect(settings.all()).toEqual({ 'ports.publicRange': { start: 30000, end: 30999 }, 'ports.internalRange': { start: 40000, end: 40999 } });
+    expect(settings.all()).toEqual({ 'ports.publicRange': { start: 30000, end: 30999 }, 'ports.internalRange': { start: 40000, end: 40999 }, 'deploy.maxCreatesPerNode': 2 });
   });
 
   it('stores a valid value, audits the change with before and after, and reads it back', () => {

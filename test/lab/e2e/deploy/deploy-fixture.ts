@@ -67,6 +67,7 @@ export async function startDeployRig(e: E2eLab, opts: { dataDir?: string; engine
     leaseTimeoutMs: 30_000,
     dockerReadyTimeoutMs: 30_000,
     healthTimeoutMs: 30_000,
+    maxCreatesPerNode: () => core.settings.get('deploy.maxCreatesPerNode'),
     ...opts.engine,
   });
   return {
