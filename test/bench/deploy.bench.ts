@@ -18,6 +18,13 @@ async function deployMany(rig: DeployRig, prefix: string, n: number): Promise<{ 
     const t = rig.engine.timings.get(s.deploymentId)!;
     return t.wallMs - t.waitedMs;
   });
+  if (process.env.DEPLOY_BENCH_STEPS) {
+    const per = new Map<string, number[]>();
+    for (const st of started.flatMap((x) => rig.engine.journal.get(x.deploymentId)!.steps)) {
+      per.set(st.step, [...(per.get(st.step) ?? []), Date.parse(st.finishedAt!) - Date.parse(st.startedAt)]);
+    }
+    console.log(`# ${prefix}: ${[...per].map(([k, v]) => `${k} ${Math.round(mean(v))} ms`).join(', ')}`);
+  }
   return { wallMs, ownMs, requests: rig.pve.requestCount - requests0 };
 }
 

@@ -24,7 +24,7 @@ export interface AppStatusView {
   runtime: { status: 'running' | 'stopped' | 'unknown'; detail: string } | null;
   /** the health check through the address the operator uses */
   health: { healthy: boolean; url: string; detail: string } | null;
-  urls: AppSpec['urls'] | null;
+  urls: NonNullable<AppSpec['urls']> | null;
 }
 
 const deleteOptionsSchema = z.object({ confirmDataLoss: z.boolean().default(false) }).strict();
