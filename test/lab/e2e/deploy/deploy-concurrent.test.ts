@@ -23,8 +23,13 @@ describe.skipIf(!canRunNetns)('deployment engine on the lab (fallback mode)', ()
 
   it('deploys three apps at once: all reachable, distinct ports and VMIDs, every step journaled', async () => {
     const apps = ['heimdall', 'homer', 'it-tools'];
+    let maxSlots = 0;
+    const watch = setInterval(() => (maxSlots = Math.max(maxSlots, rig.engine.slots.inUse(e.node))), 2);
     started = apps.map((catalogId) => rig.engine.deploy({ connectionId: CONNECTION_ID, catalogId, hostname: `${catalogId}-1` }));
     const ops = await Promise.all(started.map((s) => rig.core.operations.settled(s.operationId)));
+    clearInterval(watch);
+    // creates overlapped, but never more than the node's cap (setting deploy.maxCreatesPerNode, default 2)
+    expect(maxSlots).toBe(2);
     for (const op of ops) expect(op.state, JSON.stringify(op.error) + op.log.map((l) => l.text).join('\n')).toBe('succeeded');
 
     const records = started.map((s) => rig.core.apps.require(s.appId));
