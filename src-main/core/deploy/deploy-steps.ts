@@ -1,5 +1,6 @@
 // The eight steps of a deployment. Each reads and extends the run's state; what it is about to touch is
 // journaled (`detail`) before it touches it, so a rollback or a later recovery knows exactly what to undo.
+import { AppSecrets } from '../apps/app-secrets';
 import { renderCompose } from '../catalog/compose-renderer';
 import type { Manifest } from '../catalog/manifest-schema';
 import { ProximityError } from '../errors';
@@ -253,6 +254,9 @@ async function runtime(svc: StepServices, s: RunState): Promise<void> {
   const origin = await timed(s, () => s.conn.network.publicOrigin(s.node!, published(s), s.op.signal));
   const rendered = renderCompose(s.manifest, s.plan.request.params, {}, { deployment: { publicUrl: origin, hostname: s.plan.request.hostname } });
   for (const secret of rendered.secrets) if (secret.source === 'generated') s.op.log(`Generated a value for "${secret.label}" (a secret: not logged).`);
+  const vault = new AppSecrets(svc.core.db, svc.core.secretCipher, svc.core.now);
+  if (rendered.secrets.length && vault.available) vault.save(s.plan.appId, rendered.secrets.map((x) => ({ parameterId: x.parameterId, label: x.label, value: x.value })));
+  else if (rendered.secrets.length) s.op.log('WARNING: no secret store is available; this app\'s secrets are only in its compose file.');
   const o = {
     signal: s.op.signal,
     onLine: (line: string) => s.op.log(line),

@@ -10,6 +10,7 @@ import type { PortAllocator } from '../ports/port-allocator';
 import { nodeNameSchema } from '../pve/nodes';
 import type { PveClient } from '../pve/pve-client';
 import type { RemoteExec } from '../ssh/pct-commands';
+import type { SecretCipher } from '../secrets/secret-cipher';
 import type { SqliteDatabase } from '../store/database';
 import type { DeployNetwork } from './deploy-network';
 
@@ -67,6 +68,8 @@ export interface DeployCore {
   operations: Operations;
   events: CoreEventPublisher;
   now: () => Date;
+  /** encrypts deployment secrets for the store; without it they are not kept (a warning is logged) */
+  secretCipher?: SecretCipher;
 }
 
 export interface DeployEngineOptions {
@@ -116,6 +119,7 @@ export function deployCoreOf(core: {
   operations: Operations;
   events: CoreEventPublisher;
   now: () => Date;
+  secretCipher?: SecretCipher;
 }): DeployCore {
-  return { db: core.db.handle, apps: core.apps, ports: core.ports, audit: core.audit, operations: core.operations, events: core.events, now: core.now };
+  return { db: core.db.handle, apps: core.apps, ports: core.ports, audit: core.audit, operations: core.operations, events: core.events, now: core.now, secretCipher: core.secretCipher };
 }
