@@ -95,6 +95,9 @@ export interface AppsForIpc {
     health: ChannelOutput<'apps.get'>['health'];
     urls: ChannelOutput<'apps.get'>['urls'];
   }>;
+  adoptable(connectionId: string, signal?: AbortSignal): Promise<ChannelOutput<'apps.adoptable'>>;
+  /** Throws VALIDATION, CONFLICT, PVE errors. */
+  adopt(connectionId: string, request: Omit<ParsedChannelInput<'apps.adopt'>, 'connectionId'>): Promise<{ appId: string }>;
   commands: {
     list(): ChannelOutput<'commands.list'>;
     run(appId: string, commandId: string, params: unknown, signal?: AbortSignal): Promise<ChannelOutput<'commands.run'>>;

@@ -139,3 +139,19 @@ export const auditExportInputSchema = z.object({ format: z.enum(['csv', 'json'])
 export const auditExportSchema = z
   .object({ format: z.enum(['csv', 'json']), filename: z.string(), content: z.string(), rows: z.number().int().nonnegative() })
   .strict();
+
+/** A container Proximity did not deploy, offered for adoption. */
+export const adoptableGuestSchema = z.object({ node: z.string(), vmid: z.number().int(), name: z.string().nullable(), status: z.string().nullable() }).strict();
+
+export const adoptInputSchema = z
+  .object({
+    connectionId: z.string().min(1).max(200),
+    node: z.string().min(1).max(63),
+    vmid: z.number().int().min(100).max(999_999_999),
+    hostname: label,
+    name: z.string().trim().min(1).max(200).optional(),
+    catalogId: z.string().min(2).max(40).optional(),
+    containerPort: z.number().int().min(1).max(65535),
+    healthPath: z.string().max(200).optional(),
+  })
+  .strict();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ChannelName } from './names';
 import {
+  adoptableGuestSchema,
+  adoptInputSchema,
   appDetailSchema,
   appIdInputSchema,
   auditExportInputSchema,
@@ -82,6 +84,10 @@ export const channels = {
   'commands.list': { input: z.object({ appId: z.string().min(1).max(100) }).strict(), output: z.array(safeCommandInfoSchema) },
   'commands.run': { input: runCommandInputSchema, output: commandResultSchema },
   'audit.export': { input: auditExportInputSchema, output: auditExportSchema },
+  // Reconciles with the cluster, then lists containers Proximity did not deploy.
+  'apps.adoptable': { input: z.object({ connectionId: z.string().min(1).max(200) }).strict(), output: z.array(adoptableGuestSchema) },
+  // Adopts one: ports assigned, Proximity's tags and description written onto it.
+  'apps.adopt': { input: adoptInputSchema, output: z.object({ appId: z.string() }).strict() },
 } satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channels = typeof channels;

@@ -29,6 +29,8 @@ export const CHANNEL_NAMES = [
   'commands.list',
   'commands.run',
   'audit.export',
+  'apps.adoptable',
+  'apps.adopt',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

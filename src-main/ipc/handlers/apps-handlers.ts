@@ -2,7 +2,7 @@ import { ProximityError } from '../../core/errors';
 import type { AppsForIpc, HandlerDeps, Handlers } from '../handler-types';
 import { appSummaryOf, listAppSummaries } from './mappers';
 
-type AppChannels = 'apps.list' | 'apps.deploy' | 'apps.start' | 'apps.stop' | 'apps.restart' | 'apps.delete' | 'apps.get' | 'commands.list' | 'commands.run';
+type AppChannels = 'apps.adoptable' | 'apps.adopt' | 'apps.list' | 'apps.deploy' | 'apps.start' | 'apps.stop' | 'apps.restart' | 'apps.delete' | 'apps.get' | 'commands.list' | 'commands.run';
 
 /** The apps feature needs a connected cluster; until then its channels answer NOT_SUPPORTED. */
 function appsOf(deps: HandlerDeps): AppsForIpc {
@@ -26,6 +26,8 @@ export function createAppsHandlers(deps: HandlerDeps): Pick<Handlers, AppChannel
       const view = await appsOf(deps).status(id, ctx.signal);
       return { app, urls: view.urls, pve: view.pve, runtime: view.runtime, health: view.health };
     },
+    'apps.adoptable': ({ connectionId }, ctx) => appsOf(deps).adoptable(connectionId, ctx.signal),
+    'apps.adopt': ({ connectionId, ...request }) => appsOf(deps).adopt(connectionId, request),
     'commands.list': () => appsOf(deps).commands.list(),
     'commands.run': ({ appId, commandId, params }, ctx) => appsOf(deps).commands.run(appId, commandId, params, ctx.signal),
   };

@@ -27,6 +27,8 @@ describe('contract channel map', () => {
       'commands.list': { appId: 'a1' },
       'commands.run': { appId: 'a1', commandId: 'logs' },
       'audit.export': { format: 'csv' },
+      'apps.adoptable': { connectionId: 'c1' },
+      'apps.adopt': { connectionId: 'c1', node: 'pve', vmid: 777, hostname: 'legacy', containerPort: 80 },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};
