@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunNetns, startE2eLab, type E2eLab } from '../lab-fixture';
 import { AppLifecycle } from '../../../../src-main/core/apps/app-lifecycle';
+import { AppsService } from '../../../../src-main/core/apps/apps-service';
+import { createHandlers } from '../../../../src-main/ipc/handlers';
 import { deployCoreOf } from '../../../../src-main/core/deploy/deploy-types';
 import { CONNECTION_ID, labVmids, startDeployRig, type DeployRig } from './deploy-fixture';
 
@@ -92,10 +94,16 @@ describe.skipIf(!canRunNetns)('deployment engine on the lab (fallback mode)', ()
     expect(rig.core.ports.get(victim)).toBeUndefined();
     expect(await labVmids(e)).not.toContain(before.vmid);
 
-    const next = rig.engine.deploy({ connectionId: CONNECTION_ID, catalogId: 'homer', hostname: 'homer-2' });
+    // this time through the IPC handlers, as the renderer asks
+    const apps = new AppsService(deployCoreOf(rig.core), rig.engine, () => rig.conn);
+    const handlers = createHandlers({ core: rig.core, runtime: 'web-bridge', appName: 'Proximity', openExternal: () => Promise.resolve(), apps });
+    const ctx = { channel: 'apps.deploy' as const, sender: {} as never, signal: new AbortController().signal };
+    const next = await handlers['apps.deploy']({ connectionId: CONNECTION_ID, catalogId: 'homer', hostname: 'homer-2', params: {} }, ctx);
     const op = await rig.core.operations.settled(next.operationId);
     expect(op.state, JSON.stringify(op.error)).toBe('succeeded');
     const pair = rig.core.ports.get(next.appId)!;
     expect([pair.publicPort, pair.internalPort]).toEqual([freed.publicPort, freed.internalPort]);
+    const detail = await handlers['apps.get']({ id: next.appId }, { ...ctx, channel: 'apps.get' });
+    expect(detail).toMatchObject({ app: { hostname: 'homer-2', status: 'running', ports: { public: freed.publicPort } }, pve: { status: 'running' }, health: { healthy: true } });
   }, 120_000);
 });
