@@ -24,6 +24,8 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     plugins: [react()],
+    // Radix's scroll lock injects <style> elements, which the CSP refuses; this drop-in adopts a stylesheet instead.
+    resolve: { alias: { 'react-style-singleton': resolve(__dirname, 'src-renderer/lib/csp-style-singleton.ts') } },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

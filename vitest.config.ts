@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts', 'src-*/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src-*/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'out/**', 'test/e2e/electron/**'],
     pool: 'forks',
     testTimeout: 20_000,

@@ -2,7 +2,10 @@
  * `npm run web`: the renderer in an ordinary browser tab, talking to the REAL core through the same IPC
  * handlers as Electron, over a token-protected WebSocket on 127.0.0.1. For development and UI tests only.
  *
- *   npm run web -- [--port 5199] [--data-dir /path]      (or PROXIMITY_DATA_DIR=/path)
+ *   npm run web -- [--port 5199] [--data-dir /path] [--lab]     (or PROXIMITY_DATA_DIR=/path)
+ *
+ * `--lab` also starts the lab (PVE emulator + simulated node; netns as root on Linux, else virtual) and saves a
+ * ready connection "Lab" to it in the data folder (see scripts/web-lab.ts).
  *
  * Default data folder: ~/.proximity-dev/web (never the real app's data).
  */
@@ -12,6 +15,8 @@ import path from 'node:path';
 import { openCore } from '../src-main/core/core-context';
 import { resolveDataDir } from '../src-main/core/data-dir';
 import { startWebBridge } from '../src-main/web-bridge';
+import type { Lab } from '../test/lab/lab';
+import { ensureLabConnection, labSecretCipher, startWebLab } from './web-lab';
 
 const repoRoot = path.resolve(__dirname, '..');
 
@@ -31,17 +36,35 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; productName?: string };
   const dataDir = resolveDataDir({ argv, env: process.env, defaultDir: path.join(os.homedir(), '.proximity-dev', 'web') });
-  const core = openCore({ dataDir, appVersion: pkg.version });
+  const withLab = argv.includes('--lab');
+  let lab: Lab | undefined;
+  if (withLab) {
+    lab = await startWebLab((line) => console.log(line));
+    console.log(`Lab: ${lab.info.backend} backend, API ${lab.info.management?.apiUrl ?? lab.info.api.url}, nodes ${lab.info.nodes.join(', ')}`);
+  }
+  const core = openCore({ dataDir, appVersion: pkg.version, ...(withLab && { secretCipher: labSecretCipher(dataDir) }) });
   let bridge;
   try {
+    if (lab) {
+      const c = await ensureLabConnection(core, lab);
+      console.log(`Connection "${c.name}" to the lab saved (TLS ${c.tlsFingerprint}, SSH ${c.ssh?.hostKeyFingerprint})`);
+    }
     bridge = await startWebBridge({
       core,
       port: parsePort(argv),
       staticDir: path.join(repoRoot, 'out', 'renderer'),
       appName: pkg.productName ?? 'Proximity',
+      ...(withLab && {
+        secretStorage: {
+          backend: 'lab-key-file',
+          encrypted: false,
+          warning: 'The web bridge has no OS keychain: the lab\'s throwaway credentials are encrypted with a key file beside the database. Never add a real Proxmox host here.',
+        },
+      }),
     });
   } catch (e) {
     core.close();
+    await lab?.close();
     throw e;
   }
   const opened = bridge;
@@ -55,6 +78,7 @@ async function main(): Promise<void> {
     stopping = true;
     await opened.close();
     core.close();
+    await lab?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -202,6 +202,8 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   };
   // Closing the window keeps Proximity in the tray; without a tray there is nothing left, so quit.
   app.on('window-all-closed', () => {
+    // nobody sees the cluster any more: stop polling Proxmox until a window says it is visible again
+    core.proxmox.setVisible(false);
     if (!tray) app.quit();
   });
   app.on('activate', () => openWindow()); // macOS dock click

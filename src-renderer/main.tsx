@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { installWebBridgeIfNeeded } from './bridge/install-web-bridge';
 import { desktopApi } from './lib/desktop-api';
-import './styles.css';
+import './components/index.css';
 
 installWebBridgeIfNeeded();
 

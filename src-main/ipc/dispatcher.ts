@@ -45,11 +45,11 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions)
 
   async function dispatch(channel: unknown, rawInput: unknown, sender: SenderInfo, signal?: AbortSignal): Promise<Result<unknown>> {
     if (!allows(sender)) {
-      logger.warn?.(`[ipc] refused ${String(channel).slice(0, 80)} from ${sender.isTopFrame ? 'top frame' : 'subframe'} ${sender.url.slice(0, 200)}`);
+      logger.warn?.(`[ipc] refused ${channelText(channel)} from ${sender.isTopFrame ? 'top frame' : 'subframe'} ${sender.url.slice(0, 200)}`);
       return err('FORBIDDEN_SENDER', 'This frame may not call Proximity.');
     }
     if (!isChannelName(channel)) {
-      return err('UNKNOWN_CHANNEL', `Unknown channel: ${String(channel).slice(0, 80)}`);
+      return err('UNKNOWN_CHANNEL', `Unknown channel: ${channelText(channel)}`);
     }
     const spec = channels[channel];
     const parsed = spec.input.safeParse(rawInput);
@@ -81,6 +81,11 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions)
 
 // A signal for callers that have no transport lifetime to tie a request to.
 const NEVER_ABORTED = new AbortController().signal;
+
+/** A requested channel name for a message, at most 80 characters; never throws (String() can, on objects). */
+function channelText(channel: unknown): string {
+  return typeof channel === 'string' ? channel.slice(0, 80) : `(a ${typeof channel}, not a name)`;
+}
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
   return issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message;

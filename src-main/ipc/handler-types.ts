@@ -2,7 +2,11 @@ import type { ChannelOutput, ParsedChannelInput } from '../../src-shared/contrac
 import type { ChannelName } from '../../src-shared/contract/names';
 import type { Operation, OperationSummary, Runtime, SecretStorageInfo } from '../../src-shared/contract/schemas';
 import type { SenderInfo } from './sender-policy';
+import type { AppliancesForIpc } from './handlers/appliance-handlers';
 import type {
+  ConnectionService,
+  ProxmoxSessions,
+  PveConnectionRecord,
   AppRecord,
   AuditEntry,
   CoreEventListener,
@@ -54,6 +58,10 @@ export interface CoreForIpc {
     /** NOT_FOUND when unknown; an ended operation is returned unchanged. */
     cancel(id: string): OperationSummary;
   };
+  /** Proxmox connection profiles (inputs already validated by the contract). */
+  connectionService: Pick<ConnectionService, 'list' | 'probe' | 'add' | 'update' | 'remove' | 'test' | 'repin'>;
+  /** Live cluster state per connection, and whether a window shows it. */
+  proxmox: Pick<ProxmoxSessions, 'snapshot' | 'currentSnapshot' | 'setVisible'>;
   /** Core's own announcements; the IPC runtime turns them into contract events. */
   events: { on<E extends CoreEventName>(event: E, listener: CoreEventListener<E>): () => void };
 }
@@ -65,6 +73,7 @@ export type CorePortRanges = PortRanges;
 export type CoreApp = Pick<AppRecord, 'id' | 'catalogId' | 'name' | 'hostname' | 'node' | 'vmid' | 'status'>;
 export type CorePortAssignment = PortAssignment;
 export type CoreAuditEntry = AuditEntry;
+export type CoreConnection = PveConnectionRecord;
 
 /** Everything the handlers need, injected so Electron and the web bridge wire the same handlers. */
 export interface HandlerDeps {
@@ -77,6 +86,12 @@ export interface HandlerDeps {
   secretStorage?: SecretStorageInfo | null;
   /** Opens an http(s) URL in the operator's browser (Electron: `shell.openExternal`). */
   openExternal(url: string): Promise<void>;
+  /**
+   * The network appliances of a PVE connection (its `NetworkApplianceOrchestrator`); `connectionId` undefined
+   * means the only/active one. Throws NOT_FOUND for an unknown connection. Absent: the appliance channels answer
+   * NOT_SUPPORTED.
+   */
+  appliances?(connectionId: string | undefined): AppliancesForIpc;
   /** The apps feature (deploy, lifecycle, safe commands); absent until a cluster is connected (NOT_SUPPORTED). */
   apps?: AppsForIpc;
   /** The built-in catalog; absent: NOT_SUPPORTED. */

@@ -4,7 +4,7 @@ import type { Dispatcher } from './dispatcher';
 import { EventHub } from './event-hub';
 import type { CoreForIpc, HandlerDeps } from './handler-types';
 import { createHandlers } from './handlers';
-import { listAppSummaries, toDatabaseStatus, toPortRanges } from './handlers/mappers';
+import { listAppSummaries, toConnection, toDatabaseStatus, toPortRanges } from './handlers/mappers';
 import { createOriginPolicy } from './sender-policy';
 
 type Logger = { error(message: string, error?: unknown): void; warn?(message: string): void };
@@ -51,6 +51,7 @@ export function createIpcRuntime(core: CoreForIpc, options: IpcRuntimeOptions): 
   };
   const publishApps = () => publishSafely('apps.changed', () => listAppSummaries(core));
   const publishDatabase = () => publishSafely('database.statusChanged', () => toDatabaseStatus(core.db.status()));
+  const publishConnections = () => publishSafely('connections.changed', () => core.connectionService.list().map(toConnection));
   const publishPortRanges = () => publishSafely('settings.portRangesChanged', () => toPortRanges(core.settings.getPortRanges()));
 
   const unsubscribers = [
@@ -60,10 +61,14 @@ export function createIpcRuntime(core: CoreForIpc, options: IpcRuntimeOptions): 
       if (keys.some((k) => k.startsWith('ports.'))) publishPortRanges();
     }),
     core.events.on('operations.changed', (op) => publishSafely('operations.progress', () => op)),
+    core.events.on('connections.changed', () => publishConnections()),
+    core.events.on('cluster.changed', ({ connectionId }) => publishSafely('cluster.changed', () => core.proxmox.currentSnapshot(connectionId))),
+    core.events.on('appliance.changed', (status) => publishSafely('appliance.changed', () => status)),
   ];
   publishApps();
   publishDatabase();
   publishPortRanges();
+  publishConnections();
 
   let closed = false;
   return {

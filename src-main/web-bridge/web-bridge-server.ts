@@ -193,6 +193,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     ws.on('close', () => {
       lifetime.abort();
       hub.removeSink(sink.id);
+      // the last tab is gone: nobody sees the cluster, stop polling Proxmox until a tab says it is visible
+      if (wss.clients.size === 0) options.core.proxmox.setVisible(false);
     });
     ws.on('error', (e) => logger.error('[web-bridge] socket error', e));
   }

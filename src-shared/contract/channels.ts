@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  applianceDaemonSchema,
+  applianceLogsInputSchema,
+  applianceLogsSchema,
+  applianceStatusSchema,
+  applianceTargetSchema,
+  natTestInputSchema,
+  natTestResultSchema,
+  proxyStatusSchema,
+} from './appliance-schemas';
 import type { ChannelName } from './names';
 import {
   adoptableGuestSchema,
@@ -27,6 +37,17 @@ import {
   portRangesSchema,
   systemInfoSchema,
 } from './schemas';
+import {
+  clusterSnapshotSchema,
+  connectionAddInputSchema,
+  connectionIdInputSchema,
+  connectionProbeInputSchema,
+  connectionProbeResultSchema,
+  connectionRepinInputSchema,
+  connectionSchema,
+  connectionTestReportSchema,
+  connectionUpdateInputSchema,
+} from './connection-schemas';
 
 /** One request channel: what the renderer may send and what main promises to answer. */
 export interface ChannelSpec {
@@ -70,6 +91,39 @@ export const channels = {
   'operations.get': { input: operationIdInput, output: operationSchema },
   // Asks the operation to stop (its AbortSignal fires); it ends `cancelled` once its work has unwound.
   'operations.cancel': { input: operationIdInput, output: operationSummarySchema },
+  // Proxmox connection profiles. Outputs never carry a secret (only `hasSecret`).
+  'connections.list': { input: noInput, output: z.array(connectionSchema) },
+  // First contact: the TLS certificate's and the SSH host key's fingerprints for the operator to confirm.
+  'connections.probe': { input: connectionProbeInputSchema, output: connectionProbeResultSchema },
+  // Needs the confirmed fingerprints, which are pinned.
+  'connections.add': { input: connectionAddInputSchema, output: connectionSchema },
+  // Secrets not re-entered are kept.
+  'connections.update': { input: connectionUpdateInputSchema, output: connectionSchema },
+  'connections.remove': { input: connectionIdInputSchema, output: z.object({ removed: z.literal(true) }).strict() },
+  // TCP, TLS pin, auth, privileges, SSH, pct: each ok/failed/skipped, within a bounded total time.
+  'connections.test': { input: connectionIdInputSchema, output: connectionTestReportSchema },
+  // The operator confirmed a new fingerprint after TLS_FINGERPRINT_MISMATCH / SSH_HOST_KEY_MISMATCH (audited).
+  'connections.repin': { input: connectionRepinInputSchema, output: connectionSchema },
+  // The live cluster of one connection (read once now when nothing was read yet).
+  'cluster.get': { input: z.object({ connectionId: z.string().min(1).max(100) }).strict(), output: clusterSnapshotSchema },
+  // Whether a window shows Proximity: live cluster state is polled only while one does.
+  'system.setVisible': { input: z.object({ visible: z.boolean() }).strict(), output: z.object({ visible: z.boolean() }).strict() },
+  // The network appliance of one node (connectionId: which PVE connection; default the only/active one).
+  // Reads the appliance now (container, services, NAT, leases) and says whether apps get the LAN or fall back.
+  'appliance.status': { input: applianceTargetSchema, output: applianceStatusSchema },
+  // Starts provisioning (bridge, appliance, services) as an operation; follow it with `operations.progress`.
+  'appliance.provision': { input: applianceTargetSchema, output: z.object({ operationId: z.string() }).strict() },
+  // Restarts dnsmasq and Caddy (or the listed ones) inside the appliance; answers the status after.
+  'appliance.restartServices': {
+    input: applianceTargetSchema.extend({ services: z.array(applianceDaemonSchema).min(1).max(2).optional() }).strict(),
+    output: applianceStatusSchema,
+  },
+  // The last `lines` (1-500, default 100) lines of dnsmasq's or Caddy's log inside the appliance.
+  'appliance.logs': { input: applianceLogsInputSchema, output: applianceLogsSchema },
+  // From a container on the appliance LAN, reach a URL through the appliance's NAT.
+  'appliance.natTest': { input: natTestInputSchema, output: natTestResultSchema },
+  // The node's proxy routes (from the store) and which upstreams answer.
+  'proxy.status': { input: applianceTargetSchema, output: proxyStatusSchema },
   // Starts a deployment (an operation: follow it with operations.get / operations.progress); answers at once.
   'apps.deploy': { input: deployInputSchema, output: startedOperationSchema },
   'apps.start': { input: appIdInputSchema, output: startedOperationSchema },

@@ -66,6 +66,12 @@ export const ERROR_CODES = [
   'SSH_HOST_KEY_UNCONFIRMED',
   // A remote command ran and exited non-zero (or by a signal); details carry argv, exit code and stderr.
   'COMMAND_FAILED',
+  // The appliance VMID holds a guest that is not Proximity's appliance; it is left untouched (details: node, vmid).
+  'APPLIANCE_VMID_TAKEN',
+  // The node has pending network changes that are not Proximity's; nothing was applied (details: pendingIfaces, diff).
+  'NETWORK_PENDING_CHANGES',
+  // The node's network appliance is not provisioned, not running, or a service inside it is down (fallback mode).
+  'APPLIANCE_UNAVAILABLE',
   // A deployed app did not answer its health check through its public address before the deadline.
   'HEALTH_CHECK_FAILED',
   // A deployment step failed; details name the step, its journal entry and its last log lines (rolled back).

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { applianceStatusSchema } from './appliance-schemas';
 import type { EventName } from './names';
+import { clusterSnapshotSchema, connectionSchema } from './connection-schemas';
 import { appSummarySchema, databaseStatusSchema, navigationSchema, operationSchema, portRangesSchema } from './schemas';
 
 /**
@@ -18,6 +20,12 @@ export const events = {
   // "Show this screen" (tray menu actions). The latest request is replayed like any snapshot, so a window
   // the tray action had to open first still lands on the requested view.
   'ui.navigate': { payload: navigationSchema },
+  // Every saved connection (without secrets), after any add, edit, re-pin or removal.
+  'connections.changed': { payload: z.array(connectionSchema) },
+  // One snapshot PER CONNECTION (keyed by `connectionId`): nodes (online/offline, free capacity), guests, health.
+  'cluster.changed': { payload: clusterSnapshotSchema },
+  // One snapshot PER NODE's appliance (keyed by `key` = `<connectionId>/<node>`), sent when what it found changed.
+  'appliance.changed': { payload: applianceStatusSchema },
 } satisfies Record<EventName, { payload: z.ZodType }>;
 
 export type Events = typeof events;

@@ -5,6 +5,8 @@ export * from './names';
 export * from './origins';
 export * from './result';
 export * from './schemas';
+export * from './connection-schemas';
+export * from './appliance-schemas';
 export * from './app-schemas';
 export * from './channels';
 export * from './events';

@@ -18,6 +18,21 @@ export const CHANNEL_NAMES = [
   'operations.list',
   'operations.get',
   'operations.cancel',
+  'connections.list',
+  'connections.probe',
+  'connections.add',
+  'connections.update',
+  'connections.remove',
+  'connections.test',
+  'connections.repin',
+  'cluster.get',
+  'system.setVisible',
+  'appliance.status',
+  'appliance.provision',
+  'appliance.restartServices',
+  'appliance.logs',
+  'appliance.natTest',
+  'proxy.status',
   'apps.deploy',
   'apps.start',
   'apps.stop',
@@ -41,6 +56,9 @@ export const EVENT_NAMES = [
   'settings.portRangesChanged',
   'operations.progress',
   'ui.navigate',
+  'connections.changed',
+  'cluster.changed',
+  'appliance.changed',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -51,7 +69,7 @@ export type EventName = (typeof EVENT_NAMES)[number];
  * all of them to a late subscriber, so a window that opens mid-deploy still gets every running operation with
  * its log backlog. Events not listed here keep one latest payload.
  */
-export const KEYED_EVENTS: Partial<Record<EventName, string>> = { 'operations.progress': 'id' };
+export const KEYED_EVENTS: Partial<Record<EventName, string>> = { 'operations.progress': 'id', 'cluster.changed': 'connectionId', 'appliance.changed': 'key' };
 
 /** How many keys a keyed event remembers for replay (oldest-updated dropped first). */
 export const KEYED_EVENT_REPLAY_LIMIT = 100;

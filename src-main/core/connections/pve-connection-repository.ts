@@ -5,9 +5,9 @@ import { ProximityError } from '../errors';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { CoreEventPublisher } from '../events/core-events';
 import type { SqliteDatabase } from '../store/database';
-import { newPveConnectionSchema, sshHostKeyFingerprintSchema, tlsFingerprintSchema, type NewPveConnection } from './pve-connection-schema';
+import { newPveConnectionSchema, pveConnectionEditSchema, sshHostKeyFingerprintSchema, tlsFingerprintSchema, type NewPveConnection, type PveConnectionEdit } from './pve-connection-schema';
 
-export type { NewPveConnection };
+export type { NewPveConnection, PveConnectionEdit };
 
 /** A stored connection as the rest of the app sees it: never the secret, only whether one is stored. */
 export interface PveConnectionRecord {
@@ -18,7 +18,7 @@ export interface PveConnectionRecord {
   authKind: 'token' | 'password';
   authId: string;
   tlsFingerprint: string | null;
-  ssh: { host: string; port: number; user: string; hostKeyFingerprint: string | null; hasSecret: boolean } | null;
+  ssh: { host: string; port: number; user: string; authKind: 'key' | 'password' | null; hostKeyFingerprint: string | null; hasSecret: boolean } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,13 +34,14 @@ interface Row {
   ssh_host: string | null;
   ssh_port: number | null;
   ssh_user: string | null;
+  ssh_auth_kind: 'key' | 'password' | null;
   ssh_host_key_fingerprint: string | null;
   has_ssh_secret: number;
   created_at: string;
   updated_at: string;
 }
 
-const PUBLIC_COLUMNS = `id, name, host, port, auth_kind, auth_id, tls_fingerprint, ssh_host, ssh_port, ssh_user,
+const PUBLIC_COLUMNS = `id, name, host, port, auth_kind, auth_id, tls_fingerprint, ssh_host, ssh_port, ssh_user, ssh_auth_kind,
   ssh_host_key_fingerprint, ssh_secret_ciphertext IS NOT NULL AS has_ssh_secret, created_at, updated_at`;
 
 /**
@@ -74,11 +75,11 @@ export class PveConnectionRepository {
           this.db
             .prepare(
               `INSERT INTO pve_connections (id, name, host, port, auth_kind, auth_id, secret_ciphertext, tls_fingerprint,
-                 ssh_host, ssh_port, ssh_user, ssh_secret_ciphertext, ssh_host_key_fingerprint, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                 ssh_host, ssh_port, ssh_user, ssh_auth_kind, ssh_secret_ciphertext, ssh_host_key_fingerprint, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .run(id, c.name, c.host, c.port, c.authKind, c.authId, secret, c.tlsFingerprint ?? null, c.ssh?.host ?? null,
-              c.ssh?.port ?? null, c.ssh?.user ?? null, sshSecret, c.ssh?.hostKeyFingerprint ?? null, at, at);
+              c.ssh?.port ?? null, c.ssh?.user ?? null, c.ssh?.authKind ?? null, sshSecret, c.ssh?.hostKeyFingerprint ?? null, at, at);
         } catch (cause) {
           if (/UNIQUE constraint failed: pve_connections.name/.test((cause as Error).message)) {
             throw new ProximityError('CONFLICT', `A connection named "${c.name}" already exists.`, { details: { name: c.name }, cause });
@@ -91,6 +92,75 @@ export class PveConnectionRepository {
       .immediate();
     this.events?.emit('connections.changed', { connectionId: id, change: 'created' });
     return created;
+  }
+
+  /**
+   * Edits a stored connection: only the fields in `patch` change, secrets not given are kept (re-encrypted
+   * only when given). Changing the API auth kind needs the new secret; `ssh: null` removes the SSH login and
+   * its pin. Audited as `connection.update` with the changed field NAMES only. Throws NOT_FOUND, VALIDATION,
+   * CONFLICT (name taken), SECRET_STORE_UNAVAILABLE.
+   */
+  edit(id: string, patch: PveConnectionEdit, actor = 'system'): PveConnectionRecord {
+    const p = parse(pveConnectionEditSchema, patch, 'connection change');
+    const cur = this.require(id);
+    if (p.authKind && p.authKind !== cur.authKind && p.secret === undefined) {
+      throw new ProximityError('VALIDATION', 'Changing how Proximity logs in to Proxmox VE needs the new secret (token secret or password).');
+    }
+    const sshPatch = p.ssh;
+    if (sshPatch && !cur.ssh && (!sshPatch.host || !sshPatch.user || !sshPatch.secret)) {
+      throw new ProximityError('VALIDATION', 'A new SSH login needs its host, user and key or password.');
+    }
+    if (sshPatch?.authKind && cur.ssh && sshPatch.authKind !== cur.ssh.authKind && sshPatch.secret === undefined) {
+      throw new ProximityError('VALIDATION', 'Changing the SSH login from key to password (or back) needs the new key or password.');
+    }
+    // the merged connection must be valid as a whole (auth kind vs id, host patterns)
+    const merged = {
+      name: p.name ?? cur.name,
+      host: p.host ?? cur.host,
+      port: p.port ?? cur.port,
+      authKind: p.authKind ?? cur.authKind,
+      authId: p.authId ?? cur.authId,
+      secret: 'kept',
+      ssh: sshPatch === null ? null : sshPatch || cur.ssh ? {
+        host: sshPatch?.host ?? cur.ssh!.host,
+        port: sshPatch?.port ?? cur.ssh?.port ?? 22,
+        user: sshPatch?.user ?? cur.ssh!.user,
+        authKind: sshPatch?.authKind ?? cur.ssh?.authKind ?? null,
+      } : null,
+    };
+    const m = parse(newPveConnectionSchema, merged, 'connection');
+    const secret = p.secret !== undefined ? this.encrypt(p.secret) : undefined;
+    const sshSecret = sshPatch?.secret !== undefined ? this.encrypt(sshPatch.secret) : undefined;
+    const changed = Object.keys(p).flatMap((k) => (k === 'ssh' && sshPatch ? Object.keys(sshPatch).map((s) => `ssh.${s}`) : [k]));
+    const at = this.now().toISOString();
+    const updated = this.db
+      .transaction(() => {
+        this.require(id);
+        try {
+          this.db
+            .prepare(
+              `UPDATE pve_connections SET name = ?, host = ?, port = ?, auth_kind = ?, auth_id = ?, ssh_host = ?, ssh_port = ?,
+                 ssh_user = ?, ssh_auth_kind = ?, updated_at = ? WHERE id = ?`,
+            )
+            .run(m.name, m.host, m.port, m.authKind, m.authId, m.ssh?.host ?? null, m.ssh?.port ?? null, m.ssh?.user ?? null,
+              m.ssh?.authKind ?? null, at, id);
+        } catch (cause) {
+          if (/UNIQUE constraint failed: pve_connections.name/.test((cause as Error).message)) {
+            throw new ProximityError('CONFLICT', `A connection named "${m.name}" already exists.`, { details: { name: m.name }, cause });
+          }
+          throw cause;
+        }
+        if (secret) this.db.prepare('UPDATE pve_connections SET secret_ciphertext = ? WHERE id = ?').run(secret, id);
+        if (sshSecret) this.db.prepare('UPDATE pve_connections SET ssh_secret_ciphertext = ? WHERE id = ?').run(sshSecret, id);
+        if (!m.ssh) {
+          this.db.prepare('UPDATE pve_connections SET ssh_secret_ciphertext = NULL, ssh_host_key_fingerprint = NULL WHERE id = ?').run(id);
+        }
+        this.audit.append({ actor, action: 'connection.update', target: id, details: { changed } });
+        return this.require(id);
+      })
+      .immediate();
+    this.events?.emit('connections.changed', { connectionId: id, change: 'updated' });
+    return updated;
   }
 
   get(id: string): PveConnectionRecord | undefined {
@@ -131,13 +201,15 @@ export class PveConnectionRepository {
   /** Trust-on-first-use and re-pinning after the operator confirmed a new certificate. */
   pinTlsFingerprint(id: string, fingerprint: string, actor = 'system'): PveConnectionRecord {
     const fp = parse(tlsFingerprintSchema, fingerprint, 'TLS fingerprint');
-    this.update(id, 'tls_fingerprint', fp, actor, 'connection.tls.pin', { fingerprint: fp });
+    const previous = this.require(id).tlsFingerprint;
+    this.update(id, 'tls_fingerprint', fp, actor, 'connection.tls.pin', { fingerprint: fp, previous });
     return this.require(id);
   }
 
   pinSshHostKey(id: string, fingerprint: string, actor = 'system'): PveConnectionRecord {
     const fp = parse(sshHostKeyFingerprintSchema, fingerprint, 'SSH host key fingerprint');
-    this.update(id, 'ssh_host_key_fingerprint', fp, actor, 'connection.ssh.pin', { fingerprint: fp });
+    const previous = this.require(id).ssh?.hostKeyFingerprint ?? null;
+    this.update(id, 'ssh_host_key_fingerprint', fp, actor, 'connection.ssh.pin', { fingerprint: fp, previous });
     return this.require(id);
   }
 
@@ -215,6 +287,7 @@ function toRecord(r: Row): PveConnectionRecord {
       host: r.ssh_host,
       port: r.ssh_port ?? 22,
       user: r.ssh_user ?? 'root',
+      authKind: r.ssh_auth_kind,
       hostKeyFingerprint: r.ssh_host_key_fingerprint,
       hasSecret: r.has_ssh_secret === 1,
     },

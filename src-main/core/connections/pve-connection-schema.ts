@@ -38,6 +38,8 @@ export const newPveConnectionSchema = z
         host: hostSchema,
         port: portSchema.default(22),
         user: z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'SSH user must be a plain Unix user name'),
+        /** how `secret` logs in: a private key or a password (null: not said, older rows) */
+        authKind: z.enum(['key', 'password']).nullish(),
         secret: z.string().min(1).max(65536).nullish(),
         hostKeyFingerprint: sshHostKeyFingerprintSchema.nullish(),
       })
@@ -51,3 +53,31 @@ export const newPveConnectionSchema = z
   });
 
 export type NewPveConnection = z.input<typeof newPveConnectionSchema>;
+
+/**
+ * An edit of a stored connection: only the fields given change; a secret not given is kept. `ssh: null` removes
+ * the SSH login. Validated again as a whole after merging (auth kind vs id, ssh secret present).
+ */
+export const pveConnectionEditSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    host: hostSchema.optional(),
+    port: portSchema.optional(),
+    authKind: z.enum(['token', 'password']).optional(),
+    authId: z.string().trim().optional(),
+    secret: z.string().min(1).max(4096).optional(),
+    ssh: z
+      .object({
+        host: hostSchema.optional(),
+        port: portSchema.optional(),
+        user: z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'SSH user must be a plain Unix user name').optional(),
+        authKind: z.enum(['key', 'password']).optional(),
+        secret: z.string().min(1).max(65536).optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
+export type PveConnectionEdit = z.input<typeof pveConnectionEditSchema>;

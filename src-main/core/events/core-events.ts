@@ -1,3 +1,4 @@
+import type { ApplianceStatus } from '../../../src-shared/contract/appliance-schemas';
 import type { Operation } from '../../../src-shared/contract/schemas';
 import type { SettingKey } from '../settings/settings-schema';
 
@@ -18,8 +19,12 @@ export interface CoreEventMap {
   'settings.changed': { keys: SettingKey[] };
   /** A PVE connection was created, updated (secret, pinned fingerprints) or deleted. */
   'connections.changed': { connectionId: string; change: 'created' | 'updated' | 'deleted' };
+  /** A connection's live cluster state changed (nodes, guests, storage or the API's health); read it from core. */
+  'cluster.changed': { connectionId: string };
   /** An operation started, progressed, logged or ended; the full snapshot with its log backlog. */
   'operations.changed': Operation;
+  /** A node's network appliance was checked (status read, provisioning ended, health tick); the snapshot it found. */
+  'appliance.changed': ApplianceStatus;
 }
 
 export type CoreEventName = keyof CoreEventMap;

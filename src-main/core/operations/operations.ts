@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Operation, OperationError, OperationSummary } from '../../../src-shared/contract/schemas';
 import { ERROR_CODES, type ErrorCode } from '../../../src-shared/contract/errors';
 import { ProximityError } from '../errors';
@@ -214,12 +215,13 @@ export class Operations {
 
   /**
    * Rows left `running` by a process that is gone did not finish: they become `interrupted`. Rows of another
-   * live process (the web bridge beside the desktop app on one data folder) are its business and stay.
+   * live process (the web bridge beside the desktop app on one data folder) are its business and stay, unless
+   * that pid now belongs to a process younger than the operation (reused after a reboot).
    */
   private markLeftoversInterrupted(): void {
     const at = this.now().toISOString();
     for (const { op, ownerPid } of this.journal.running()) {
-      if (ownerPid !== process.pid && processIsAlive(ownerPid)) continue;
+      if (ownerPid !== process.pid && processIsAlive(ownerPid) && !startedAfter(ownerPid, op.startedAt)) continue;
       const error: OperationError = { code: 'OPERATION_INTERRUPTED', message: 'Proximity stopped while this was running.', step: op.step };
       this.journal.save({ ...op, state: 'interrupted', error, endedAt: at });
     }
@@ -233,6 +235,26 @@ function processIsAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when process `pid` provably started after `iso` (plus 5 s for clock steps), so it cannot be the one that
+ * started an operation then: its pid was reused (typically after a reboot, where pids start over). Linux only
+ * (/proc/<pid>/stat field 22 `starttime`, in clock ticks since boot `btime` of /proc/stat; USER_HZ is 100 on
+ * every Linux ABI); false elsewhere or when /proc cannot be read.
+ */
+function startedAfter(pid: number, iso: string): boolean {
+  try {
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields 3.. (comm may hold spaces)
+    const startTicks = Number(fields[22 - 3]);
+    if (!btime || !Number.isFinite(startTicks)) return false;
+    const startedMs = Number(btime[1]) * 1000 + startTicks * 10;
+    return startedMs > Date.parse(iso) + 5000;
+  } catch {
+    return false;
   }
 }
 

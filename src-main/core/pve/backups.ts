@@ -3,7 +3,7 @@
 // Snapshot and backup workers hold the guest's `lock` (snapshot/backup) while they run.
 import { z } from 'zod';
 import { ProximityError } from '../errors';
-import { nodeNameSchema, vmidSchema } from './nodes';
+import { parseNode, parseVmid } from './nodes';
 import type { PveClient } from './pve-client';
 import { isNotFound } from './pve-errors';
 import { runTask, upidSchema, type RunTaskOptions, type TaskOutcome } from './tasks';
@@ -26,7 +26,7 @@ export const snapshotSchema = z.object({
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
 function ids(node: string, vmid: number): { n: string; id: number } {
-  return { n: nodeNameSchema.parse(node), id: vmidSchema.parse(vmid) };
+  return { n: parseNode(node), id: parseVmid(vmid) };
 }
 
 function snapName(name: string): string {
@@ -136,10 +136,10 @@ export type BackupVolume = z.infer<typeof backupVolumeSchema>;
 
 /** The backups of a storage (optionally of one guest), newest first. */
 export async function listBackups(client: PveClient, node: string, storage: string, opts: { vmid?: number; signal?: AbortSignal } = {}): Promise<BackupVolume[]> {
-  const n = nodeNameSchema.parse(node);
+  const n = parseNode(node);
   if (!STORAGE_ID_RE.test(storage)) throw new ProximityError('VALIDATION', `'${storage}' is not a storage id`);
   const q: Record<string, string | number> = { content: 'backup' };
-  if (opts.vmid !== undefined) q.vmid = vmidSchema.parse(opts.vmid);
+  if (opts.vmid !== undefined) q.vmid = parseVmid(opts.vmid);
   const rows = await client.get((api) => api.nodes.$(n).storage.$(storage).content.$get(q as never), z.array(backupVolumeSchema), { signal: opts.signal });
   return rows.sort((a, b) => (b.ctime ?? 0) - (a.ctime ?? 0));
 }

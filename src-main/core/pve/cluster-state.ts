@@ -236,7 +236,8 @@ export class ClusterState {
     return () => {
       if (done) return;
       done = true;
-      this.busy--;
+      // setBusy(false) may have cleared the count already: never below zero
+      this.busy = Math.max(0, this.busy - 1);
     };
   }
 

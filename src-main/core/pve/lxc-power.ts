@@ -4,7 +4,7 @@
 // running" so). Since pve-container 5.x (2024) these workers take the config lock themselves
 // (`lock_config($vmid, $realcmd)`): a held lock ends the task with `can't lock file ... got timeout` before it did
 // anything, so such a task may be dispatched again.
-import { nodeNameSchema, vmidSchema } from './nodes';
+import { parseNode, parseVmid } from './nodes';
 import type { PveClient } from './pve-client';
 import { reasonMatches } from './pve-errors';
 import { runTask, upidSchema, type RunTaskOptions, type TaskRun } from './tasks';
@@ -14,9 +14,9 @@ export type LxcOpOptions = Omit<RunTaskOptions, 'what' | 'alreadyDone' | 'redisp
 
 type PowerAction = 'start' | 'stop' | 'shutdown' | 'reboot';
 
-function power(client: PveClient, node: string, vmid: number, action: PowerAction, params: Record<string, number | boolean>, alreadyDone: RegExp | undefined, opts: LxcOpOptions): Promise<TaskRun> {
-  const n = nodeNameSchema.parse(node);
-  const id = vmidSchema.parse(vmid);
+async function power(client: PveClient, node: string, vmid: number, action: PowerAction, params: Record<string, number | boolean>, alreadyDone: RegExp | undefined, opts: LxcOpOptions): Promise<TaskRun> {
+  const n = parseNode(node);
+  const id = parseVmid(vmid);
   return runTask(client, () => client.get((api) => api.nodes.$(n).lxc.$(id).status[action].$post(params), upidSchema, { signal: opts.signal }), {
     ...opts,
     what: `${action} CT ${id}`,

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ProximityError } from '../errors';
 import { startContainer } from './lxc-power';
-import { nextVmid, nodeNameSchema, vmidSchema } from './nodes';
+import { nextVmid, parseNode, parseVmid } from './nodes';
 import type { PveClient } from './pve-client';
 import { isNotFound, isTransientDispatchError } from './pve-errors';
 import { delay, withRetry } from './retry';
@@ -89,7 +89,7 @@ export async function createContainer(
   opts: LxcOpOptions & { vmid?: number } = {},
 ): Promise<{ vmid: number; outcome: TaskOutcome }> {
   const s = validate(lxcCreateSpecSchema, spec, 'container settings');
-  const n = nodeNameSchema.parse(node);
+  const n = parseNode(node);
   for (let race = 1; ; race++) {
     const vmid = opts.vmid ?? (await nextVmid(client, { signal: opts.signal }));
     let outcome: TaskOutcome;
@@ -117,8 +117,8 @@ export async function createContainer(
  * gone. Throws PVE_TASK_FAILED, PVE_LOCKED, ...
  */
 export async function destroyContainer(client: PveClient, node: string, vmid: number, opts: LxcOpOptions & { purge?: boolean; force?: boolean } = {}): Promise<boolean> {
-  const n = nodeNameSchema.parse(node);
-  const id = vmidSchema.parse(vmid);
+  const n = parseNode(node);
+  const id = parseVmid(vmid);
   const params: Record<string, boolean> = {};
   if (opts.purge) params.purge = true;
   if (opts.force) params.force = true;
@@ -143,7 +143,7 @@ export type LxcConfig = z.infer<typeof lxcConfigSchema>;
 
 /** GET .../lxc/{vmid}/config (`digest` for optimistic updates, `lock` while an operation holds it). PVE_NOT_FOUND when absent. */
 export function getContainerConfig(client: PveClient, node: string, vmid: number, signal?: AbortSignal): Promise<LxcConfig> {
-  return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).config.$get(), lxcConfigSchema, { signal });
+  return client.get((api) => api.nodes.$(parseNode(node)).lxc.$(parseVmid(vmid)).config.$get(), lxcConfigSchema, { signal });
 }
 
 /** A config PUT: options to set and to delete, optionally against a digest. */
@@ -162,8 +162,8 @@ export interface ConfigChange {
  * or value that cannot be sent, PVE_LOCKED when retries run out, PVE_API_ERROR (400 with `errors`), PVE_NOT_FOUND.
  */
 export async function setContainerConfig(client: PveClient, node: string, vmid: number, change: ConfigChange, opts: Pick<LxcOpOptions, 'signal' | 'retry' | 'onRetry'> = {}): Promise<void> {
-  const n = nodeNameSchema.parse(node);
-  const id = vmidSchema.parse(vmid);
+  const n = parseNode(node);
+  const id = parseVmid(vmid);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(change.set ?? {})) {
     if (!CONFIG_KEY_RE.test(k) || ['delete', 'digest', 'revert', 'node', 'vmid'].includes(k)) throw new ProximityError('VALIDATION', `'${k}' is not a container option`);
@@ -198,7 +198,7 @@ export type LxcStatus = z.infer<typeof lxcStatusSchema>;
 
 /** GET .../status/current. PVE_NOT_FOUND when the container does not exist. */
 export function containerStatus(client: PveClient, node: string, vmid: number, signal?: AbortSignal): Promise<LxcStatus> {
-  return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).status.current.$get(), lxcStatusSchema, { signal });
+  return client.get((api) => api.nodes.$(parseNode(node)).lxc.$(parseVmid(vmid)).status.current.$get(), lxcStatusSchema, { signal });
 }
 
 /** One row of GET .../interfaces (`inet` is `a.b.c.d/len`). */
@@ -212,7 +212,7 @@ export type LxcInterface = z.infer<typeof lxcInterfaceSchema>;
 
 /** GET .../interfaces: the running container's interfaces with their addresses; [] when it is not running (PVE: null). */
 export async function containerInterfaces(client: PveClient, node: string, vmid: number, signal?: AbortSignal): Promise<LxcInterface[]> {
-  const r = await client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).interfaces.$get(), z.array(lxcInterfaceSchema).nullable(), { signal });
+  const r = await client.get((api) => api.nodes.$(parseNode(node)).lxc.$(parseVmid(vmid)).interfaces.$get(), z.array(lxcInterfaceSchema).nullable(), { signal });
   return r ?? [];
 }
 

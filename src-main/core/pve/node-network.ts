@@ -3,7 +3,7 @@
 // GET /nodes/{node}/network answers the pending diff in the envelope's `changes`.
 import { z } from 'zod';
 import { ProximityError } from '../errors';
-import { nodeNameSchema } from './nodes';
+import { parseNode } from './nodes';
 import type { PveClient } from './pve-client';
 import { runTask, upidSchema, type RunTaskOptions, type TaskOutcome } from './tasks';
 
@@ -30,7 +30,7 @@ export type NetworkInterface = z.infer<typeof networkInterfaceSchema>;
 
 /** The node's interfaces (as they would be after apply) and the pending diff, undefined when nothing is pending. */
 export async function readNetwork(client: PveClient, node: string, opts: { type?: 'bridge' | 'any_bridge'; signal?: AbortSignal } = {}): Promise<{ interfaces: NetworkInterface[]; pendingChanges?: string }> {
-  const r = await client.call((api) => api.nodes.$(nodeNameSchema.parse(node)).network.$get(opts.type ? { type: opts.type } : {}), { schema: z.array(networkInterfaceSchema), signal: opts.signal });
+  const r = await client.call((api) => api.nodes.$(parseNode(node)).network.$get(opts.type ? { type: opts.type } : {}), { schema: z.array(networkInterfaceSchema), signal: opts.signal });
   return r.changes ? { interfaces: r.data, pendingChanges: r.changes } : { interfaces: r.data };
 }
 
@@ -68,12 +68,12 @@ export async function createBridge(client: PveClient, node: string, spec: Bridge
   if (s.bridgePorts) params.bridge_ports = s.bridgePorts;
   if (s.vlanAware !== undefined) params.bridge_vlan_aware = s.vlanAware;
   if (s.comments) params.comments = s.comments;
-  await client.call((api) => api.nodes.$(nodeNameSchema.parse(node)).network.$post(params as never), { signal });
+  await client.call((api) => api.nodes.$(parseNode(node)).network.$post(params as never), { signal });
 }
 
 /** Applies the pending configuration (PUT /nodes/{node}/network: `ifreload -a` in task `srvreload`). */
 export async function applyNetwork(client: PveClient, node: string, opts: Omit<RunTaskOptions, 'what'> = {}): Promise<TaskOutcome> {
-  const n = nodeNameSchema.parse(node);
+  const n = parseNode(node);
   const run = await runTask(client, () => client.get((api) => api.nodes.$(n).network.$put(), upidSchema, { signal: opts.signal }), { ...opts, what: `apply the network of ${n}` });
   if (run.alreadyDone) throw new ProximityError('INTERNAL', 'apply cannot be already done');
   return run.outcome;
@@ -81,5 +81,5 @@ export async function applyNetwork(client: PveClient, node: string, opts: Omit<R
 
 /** Drops the pending configuration (DELETE /nodes/{node}/network). */
 export async function revertNetwork(client: PveClient, node: string, signal?: AbortSignal): Promise<void> {
-  await client.call((api) => api.nodes.$(nodeNameSchema.parse(node)).network.$delete(), { signal });
+  await client.call((api) => api.nodes.$(parseNode(node)).network.$delete(), { signal });
 }

@@ -12,6 +12,20 @@ export const nodeNameSchema = z.string().regex(NODE_NAME_RE, 'a Proxmox VE node 
 /** pve-vmid: 100 ..= 999999999 */
 export const vmidSchema = z.coerce.number().int().min(100).max(999_999_999);
 
+/** `node` checked as a PVE node name. Throws VALIDATION (not a raw ZodError) so the operator sees what was wrong. */
+export function parseNode(node: unknown): string {
+  const r = nodeNameSchema.safeParse(node);
+  if (!r.success) throw new ProximityError('VALIDATION', `"${String(node)}" is not a Proxmox VE node name.`, { details: { field: 'node' } });
+  return r.data;
+}
+
+/** `vmid` checked as a PVE guest id (100 ..= 999999999). Throws VALIDATION. */
+export function parseVmid(vmid: unknown): number {
+  const r = vmidSchema.safeParse(vmid);
+  if (!r.success) throw new ProximityError('VALIDATION', `"${String(vmid)}" is not a guest id (100 to 999999999).`, { details: { field: 'vmid' } });
+  return r.data;
+}
+
 const num = z.coerce.number();
 
 /** One row of GET /nodes (bytes, cpu 0..1, uptime s). */
@@ -50,7 +64,7 @@ export type NodeStatus = z.infer<typeof nodeStatusSchema>;
 
 /** GET /nodes/{node}/status. Throws PVE_NODE_OFFLINE when pveproxy cannot reach the node (595/596). */
 export function nodeStatus(client: PveClient, node: string, signal?: AbortSignal): Promise<NodeStatus> {
-  return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).status.$get(), nodeStatusSchema, { signal });
+  return client.get((api) => api.nodes.$(parseNode(node)).status.$get(), nodeStatusSchema, { signal });
 }
 
 /** One row of GET /cluster/resources (`id` is `lxc/100`, `node/pve`, `storage/pve/local`). */
@@ -94,7 +108,7 @@ export function clusterResources(client: PveClient, opts: { type?: 'vm' | 'stora
  */
 export async function nextVmid(client: PveClient, opts: { vmid?: number; signal?: AbortSignal } = {}): Promise<number> {
   try {
-    return await client.get((api) => api.cluster.nextid.$get(opts.vmid === undefined ? {} : { vmid: vmidSchema.parse(opts.vmid) }), vmidSchema, { signal: opts.signal });
+    return await client.get((api) => api.cluster.nextid.$get(opts.vmid === undefined ? {} : { vmid: parseVmid(opts.vmid) }), vmidSchema, { signal: opts.signal });
   } catch (e) {
     const d = e instanceof ProximityError ? (e.details as { errors?: Record<string, string> } | undefined) : undefined;
     if (d?.errors?.vmid && /already exists/.test(d.errors.vmid)) {
@@ -112,7 +126,7 @@ export type RrdTimeframe = 'hour' | 'day' | 'week' | 'month' | 'year';
 /** GET /nodes/{node}/rrddata: one row per step (`time` in s since the epoch; cpu fraction, mem bytes, ...). */
 export function nodeRrd(client: PveClient, node: string, timeframe: RrdTimeframe, opts: { cf?: 'AVERAGE' | 'MAX'; signal?: AbortSignal } = {}): Promise<RrdRow[]> {
   return client.get(
-    (api) => api.nodes.$(nodeNameSchema.parse(node)).rrddata.$get({ timeframe, ...(opts.cf ? { cf: opts.cf } : {}) }),
+    (api) => api.nodes.$(parseNode(node)).rrddata.$get({ timeframe, ...(opts.cf ? { cf: opts.cf } : {}) }),
     z.array(rrdRowSchema),
     { signal: opts.signal },
   );
@@ -121,7 +135,7 @@ export function nodeRrd(client: PveClient, node: string, timeframe: RrdTimeframe
 /** GET /nodes/{node}/lxc/{vmid}/rrddata: a container's rows (cpu, mem, maxmem, netin, netout, disk...). */
 export function guestRrd(client: PveClient, node: string, vmid: number, timeframe: RrdTimeframe, opts: { cf?: 'AVERAGE' | 'MAX'; signal?: AbortSignal } = {}): Promise<RrdRow[]> {
   return client.get(
-    (api) => api.nodes.$(nodeNameSchema.parse(node)).lxc.$(vmidSchema.parse(vmid)).rrddata.$get({ timeframe, ...(opts.cf ? { cf: opts.cf } : {}) }),
+    (api) => api.nodes.$(parseNode(node)).lxc.$(parseVmid(vmid)).rrddata.$get({ timeframe, ...(opts.cf ? { cf: opts.cf } : {}) }),
     z.array(rrdRowSchema),
     { signal: opts.signal },
   );

@@ -121,15 +121,22 @@ export interface WireAnswer {
   body: string;
 }
 
+/** Largest answer body sendPinned keeps by default: 64 MiB (a 1000-guest /cluster/resources is about 300 KB). */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
 /**
  * Sends one request over the pinned agent with undici's dispatcher API (no WHATWG streams: a 300 KB
  * /cluster/resources answer costs a fraction of what fetch's body stream does) and returns status, reason
- * phrase and body. Rejects with TLS_FINGERPRINT_MISMATCH from the pin, the signal's reason when aborted, or the
- * socket's error.
+ * phrase and body. Rejects with TLS_FINGERPRINT_MISMATCH from the pin, the signal's reason when aborted,
+ * PVE_API_ERROR (details: method, path, limitBytes) when the body grows past `maxBytes` (default
+ * MAX_ANSWER_BYTES; the request is aborted, nothing more is buffered), or the socket's error.
  */
-export function sendPinned(agent: Agent, url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<WireAnswer> {
+export function sendPinned(agent: Agent, url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; maxBytes?: number }): Promise<WireAnswer> {
+  const maxBytes = init.maxBytes ?? MAX_ANSWER_BYTES;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let size = 0;
+    let abortRequest: ((reason: Error) => void) | undefined;
     let status = 0;
     let reason = '';
     let onAbort: (() => void) | undefined;
@@ -140,6 +147,7 @@ export function sendPinned(agent: Agent, url: URL, init: { method: string; heade
       { origin: url.origin, path: url.pathname + url.search, method: init.method as 'GET', headers: init.headers, body: init.body },
       {
         onConnect(abort) {
+          abortRequest = abort;
           if (init.signal?.aborted) return abort(init.signal.reason);
           onAbort = () => abort(init.signal!.reason);
           init.signal?.addEventListener('abort', onAbort, { once: true });
@@ -150,6 +158,15 @@ export function sendPinned(agent: Agent, url: URL, init: { method: string; heade
           return true;
         },
         onData(chunk) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            chunks.length = 0;
+            const path = url.pathname.replace(/^\/api2\/json/, '');
+            abortRequest?.(new ProximityError('PVE_API_ERROR', `Proxmox VE sent an answer larger than ${maxBytes} bytes for ${init.method} ${path}; Proximity stopped reading it.`, {
+              details: { method: init.method, path, limitBytes: maxBytes },
+            }));
+            return false;
+          }
           chunks.push(chunk);
           return true;
         },

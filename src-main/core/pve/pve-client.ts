@@ -39,6 +39,8 @@ export interface PveClientOptions {
   requestTimeoutMs?: number;
   /** retries of idempotent reads (GET) on 5xx / network failure (default 3 attempts from 200 ms) */
   readRetry?: Partial<RetryPolicy>;
+  /** largest answer body kept, bytes (default MAX_ANSWER_BYTES, 64 MiB); a larger one fails PVE_API_ERROR */
+  maxAnswerBytes?: number;
   /** renew a ticket older than this (default 60 min; PVE tickets live 2 h) */
   renewTicketAfterMs?: number;
   /** observes every answer and the ms spent on the wire for it (sending to last body byte) */
@@ -86,6 +88,7 @@ export class PveClient {
   private closing?: Promise<void>;
   private readonly urlHost: string;
   private readonly timeoutMs: number;
+  private readonly maxAnswerBytes?: number;
   private readonly readRetry: Partial<RetryPolicy>;
   private readonly onAnswer?: (a: PveAnswer, wireMs: number) => void;
 
@@ -100,6 +103,7 @@ export class PveClient {
     this.fingerprint = normalizeFingerprint(opts.fingerprint);
     this.urlHost = isIP(opts.host) === 6 ? `[${opts.host}]` : opts.host;
     this.timeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.maxAnswerBytes = opts.maxAnswerBytes;
     this.readRetry = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000, ...opts.readRetry };
     this.onAnswer = opts.onAnswer;
     this.agent = createPinnedAgent({ fingerprint: this.fingerprint });
@@ -223,7 +227,7 @@ export class PveClient {
     let text: string;
     this.requestCount++;
     try {
-      const res = await sendPinned(this.agent, u, { method, headers, body: init.body as string | undefined, signal });
+      const res = await sendPinned(this.agent, u, { method, headers, body: init.body as string | undefined, signal, maxBytes: this.maxAnswerBytes });
       status = res.status;
       reason = res.reason;
       text = res.body;

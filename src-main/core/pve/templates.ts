@@ -4,7 +4,7 @@
 // API2/Nodes.pm aplinfo -> PVE::Tools::download_file_from_url, whose wget prints `Length: N` and `NN%` lines).
 import { z } from 'zod';
 import { ProximityError } from '../errors';
-import { nodeNameSchema } from './nodes';
+import { parseNode } from './nodes';
 import type { PveClient } from './pve-client';
 import { runTask, upidSchema, type RunTaskOptions, type TaskLogLine, type TaskOutcome } from './tasks';
 
@@ -33,7 +33,7 @@ export type Appliance = z.infer<typeof applianceSchema>;
 
 /** GET /nodes/{node}/aplinfo: the templates the node can download (its cached aplinfo index). */
 export function listAppliances(client: PveClient, node: string, signal?: AbortSignal): Promise<Appliance[]> {
-  return client.get((api) => api.nodes.$(nodeNameSchema.parse(node)).aplinfo.$get(), z.array(applianceSchema), { signal });
+  return client.get((api) => api.nodes.$(parseNode(node)).aplinfo.$get(), z.array(applianceSchema), { signal });
 }
 
 const storageRowSchema = z.object({ storage: z.string(), content: z.string().optional(), enabled: z.coerce.number().optional(), active: z.coerce.number().optional() });
@@ -44,7 +44,7 @@ const contentRowSchema = z.object({ volid: z.string(), size: z.coerce.number().o
  * Looks in `storages`, or in every enabled storage with `vztmpl` content.
  */
 export async function findCachedTemplate(client: PveClient, node: string, template: string, opts: { storages?: string[]; signal?: AbortSignal } = {}): Promise<string | undefined> {
-  const n = nodeNameSchema.parse(node);
+  const n = parseNode(node);
   checkTemplate(template);
   const storages = opts.storages ?? (await client.get((api) => api.nodes.$(n).storage.$get({ content: 'vztmpl', enabled: true }), z.array(storageRowSchema), { signal: opts.signal })).map((s) => s.storage);
   for (const storage of storages) {
@@ -93,7 +93,7 @@ export async function downloadTemplate(
   template: string,
   opts: Omit<RunTaskOptions, 'what'> & { onProgress?: (p: DownloadProgress) => void } = {},
 ): Promise<{ volid: string; outcome: TaskOutcome }> {
-  const n = nodeNameSchema.parse(node);
+  const n = parseNode(node);
   checkTemplate(template);
   checkStorage(storage);
   const progress = opts.onProgress ? downloadProgressParser(opts.onProgress) : undefined;

@@ -66,6 +66,15 @@ export class SshHostKeyRepository implements HostKeyPinStore {
       .immediate();
   }
 
+  /** Node ids with a pin that start with `prefix` (e.g. every node of one connection: `<connectionId>/`). */
+  async nodeIdsUnder(prefix: string): Promise<string[]> {
+    const p = parse(nodeIdSchema, prefix, 'node id prefix');
+    return this.db
+      .prepare<[number, string], string>('SELECT node_id FROM ssh_host_keys WHERE substr(node_id, 1, ?) = ? ORDER BY node_id')
+      .pluck()
+      .all(p.length, p);
+  }
+
   async delete(nodeId: string): Promise<void> {
     const id = parse(nodeIdSchema, nodeId, 'node id');
     this.db

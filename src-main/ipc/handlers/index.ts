@@ -1,6 +1,9 @@
 import type { HandlerDeps, Handlers } from '../handler-types';
+import { createApplianceHandlers } from './appliance-handlers';
 import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
+import { createClusterHandlers } from './cluster-handlers';
+import { createConnectionsHandlers } from './connections-handlers';
 import { createCatalogHandlers } from './catalog-handlers';
 import { createDatabaseHandlers } from './database-handlers';
 import { createLinksHandlers } from './links-handlers';
@@ -20,6 +23,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createAuditHandlers(deps),
     ...createLinksHandlers(deps),
     ...createOperationsHandlers(deps),
+    ...createConnectionsHandlers(deps),
+    ...createClusterHandlers(deps),
+    ...createApplianceHandlers(deps),
     ...createCatalogHandlers(deps),
   };
 }

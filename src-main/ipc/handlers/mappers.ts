@@ -1,6 +1,7 @@
 import { ProximityError } from '../../core/errors';
 import type { AppSummary, AuditEntry, DatabaseStatus, PortAssignment, PortRanges } from '../../../src-shared/contract/schemas';
-import type { CoreAuditEntry, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
+import type { Connection } from '../../../src-shared/contract/connection-schemas';
+import type { CoreAuditEntry, CoreConnection, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
 
 // Core objects -> contract shapes. Spelled out field by field (no spreading) so a new core field never
 // reaches the renderer by accident, and a renamed one fails to compile here.
@@ -55,4 +56,23 @@ export function listAppSummaries(core: CoreForIpc): AppSummary[] {
       ports: pair ? { public: pair.publicPort, internal: pair.internalPort } : null,
     };
   });
+}
+
+/** A saved connection without its secrets: only that they are stored (`hasSecret`). */
+export function toConnection(c: CoreConnection): Connection {
+  const at = c.authId.lastIndexOf('@');
+  return {
+    id: c.id,
+    name: c.name,
+    host: c.host,
+    port: c.port,
+    auth: c.authKind === 'token' ? { kind: 'token', tokenId: c.authId } : { kind: 'password', user: c.authId.slice(0, at), realm: c.authId.slice(at + 1) },
+    hasSecret: true,
+    tlsFingerprint: c.tlsFingerprint,
+    ssh: c.ssh
+      ? { host: c.ssh.host, port: c.ssh.port, user: c.ssh.user, authKind: c.ssh.authKind, hasSecret: c.ssh.hasSecret, hostKeyFingerprint: c.ssh.hostKeyFingerprint }
+      : null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
 }

@@ -1,3 +1,4 @@
+import { Banner } from '../../components/banner';
 import { isDisconnected, useConnectionStore } from './connection-store';
 
 /**
@@ -8,9 +9,15 @@ export function ConnectionBanner() {
   const status = useConnectionStore((s) => s.status);
   if (!isDisconnected(status)) return null;
   return (
-    <div className="error-banner" role="alert" data-testid="connection-banner" data-state={status.state} data-error-code="BRIDGE_UNAVAILABLE">
-      <span className="error-code">{status.state === 'refused' ? 'NOT AUTHORIZED' : 'DISCONNECTED'}</span>
+    <Banner
+      tone="bad"
+      role="alert"
+      testId="connection-banner"
+      data-state={status.state}
+      data-error-code="BRIDGE_UNAVAILABLE"
+      title={<span className="error-code">{status.state === 'refused' ? 'NOT AUTHORIZED' : 'DISCONNECTED'}</span>}
+    >
       <span>{status.message}</span>
-    </div>
+    </Banner>
   );
 }

@@ -2,34 +2,54 @@ import { create } from 'zustand';
 import type { DesktopApi, Unsubscribe } from '../../../src-shared/contract/desktop-api';
 import type { Navigation, View } from '../../../src-shared/contract/schemas';
 
-/** Every view the UI knows; the contract's `viewSchema` lists the same (checked by the compiler below). */
-export const VIEWS = ['system', 'deploy', 'canvas', 'infrastructure'] as const satisfies readonly View[];
-// Fails to compile when the contract gains a view this list lacks.
-const noViewMissing: [Exclude<View, (typeof VIEWS)[number]>] extends [never] ? true : false = true;
-void noViewMissing;
+/**
+ * Every screen of the UI. Main can send the operator to the contract's views (`ui.navigate`: system, deploy,
+ * canvas, infrastructure); the sidebar reaches the rest. `deploy` is the catalog's deploy wizard.
+ */
+export const SCREENS = ['apps', 'catalog', 'deploy', 'infrastructure', 'activity', 'settings', 'system', 'canvas'] as const;
+export type Screen = (typeof SCREENS)[number];
+// Fails to compile when the contract gains a view the UI has no screen for.
+const everyViewIsAScreen: [Exclude<View, Screen>] extends [never] ? true : false = true;
+void everyViewIsAScreen;
+
+/** The screen a fresh window opens on. */
+export const HOME_SCREEN: Screen = 'apps';
 
 export interface NavigationState {
-  currentView: View;
-  /** The app the canvas view shows; null on every other view. */
+  screen: Screen;
+  /** The app the canvas screen shows; null on every other screen. */
   appId: string | null;
+  /** Shows a screen that needs no app (sidebar, command palette). */
+  show(screen: Exclude<Screen, 'canvas'>): void;
+  /** Shows an app's canvas. */
+  openCanvas(appId: string): void;
   /**
-   * Goes to a view: from a `ui.navigate` event (tray menu) or the sidebar. Main validated the event already;
-   * this checks again because the renderer has no zod: an unknown view or a canvas without an app is ignored.
+   * Applies a `ui.navigate` from main (tray menu). Main validated it already; this checks again because the
+   * renderer has no zod: an unknown view or a canvas without an app is ignored.
    */
   navigate(to: Navigation): void;
 }
 
+const VIEWS: readonly string[] = ['system', 'deploy', 'canvas', 'infrastructure'] satisfies readonly View[];
+
+/** The screen shown and, for a canvas, its app. */
 export const useNavigationStore = create<NavigationState>((set) => ({
-  currentView: 'system',
+  screen: HOME_SCREEN,
   appId: null,
+  show: (screen) => {
+    if ((SCREENS as readonly string[]).includes(screen) && (screen as string) !== 'canvas') set({ screen, appId: null });
+  },
+  openCanvas: (appId) => {
+    if (typeof appId === 'string' && appId !== '') set({ screen: 'canvas', appId });
+  },
   navigate: (to) => {
-    if (!(VIEWS as readonly string[]).includes(to.view)) return;
+    if (!VIEWS.includes(to.view)) return;
     if (to.view === 'canvas') {
       if (typeof to.appId !== 'string' || to.appId === '') return;
-      set({ currentView: 'canvas', appId: to.appId });
+      set({ screen: 'canvas', appId: to.appId });
       return;
     }
-    set({ currentView: to.view, appId: null });
+    set({ screen: to.view, appId: null });
   },
 }));
 

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import { Banner } from '../../components/banner';
+import { Button } from '../../components/button';
 import { needsSecretWarning, useSecretStorageStore } from './secret-storage-store';
 
 /**
@@ -15,14 +17,23 @@ export function SecretStorageBanner({ api }: { api: DesktopApi }) {
 
   if (!needsSecretWarning(state) || !state.status) return null;
   return (
-    <div className="warning-banner" role="alert" data-testid="secret-storage-warning" data-backend={state.status.backend}>
-      <div>
-        <strong>Saved secrets are not encrypted</strong> <span className="mono">({state.status.backend})</span>
-        <p>{state.status.warning ?? 'Secrets cannot be protected by a keyring on this system.'}</p>
-      </div>
-      <button type="button" onClick={state.acknowledge} data-testid="secret-storage-acknowledge">
-        I understand
-      </button>
-    </div>
+    <Banner
+      tone="warn"
+      role="alert"
+      testId="secret-storage-warning"
+      data-backend={state.status.backend}
+      title={
+        <>
+          Saved secrets are not encrypted <span className="mono">({state.status.backend})</span>
+        </>
+      }
+      actions={
+        <Button onClick={state.acknowledge} data-testid="secret-storage-acknowledge">
+          I understand
+        </Button>
+      }
+    >
+      <p>{state.status.warning ?? 'Secrets cannot be protected by a keyring on this system.'}</p>
+    </Banner>
   );
 }

@@ -1,10 +1,15 @@
 import { useEffect } from 'react';
-import type { ReactNode } from 'react';
+import { Database, Info, Network, RefreshCw } from 'lucide-react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
 import type { SecretStorageInfo } from '../../../src-shared/contract/schemas';
+import { Button } from '../../components/button';
+import { Card } from '../../components/card';
+import { ErrorNotice } from '../../components/error-notice';
+import { ScreenHeader } from '../../components/screen-header';
+import { SCREEN_INFO } from '../../shell/screen-catalogue';
 import { isDisconnected, useConnectionStore } from '../connection/connection-store';
-import { ErrorBanner } from './error-banner';
+import { Field } from './field';
 import { useSystemStore } from './system-store';
 
 /**
@@ -17,7 +22,6 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
   const connection = useConnectionStore((s) => s.status);
   const disconnected = isDisconnected(connection);
   const stale = (error: IpcError | undefined, value: unknown) => value !== null && (disconnected || error !== undefined);
-
   const infoStale = stale(errors.info, info);
   const statusStale = stale(errors.status, status);
 
@@ -29,60 +33,55 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
 
   return (
     <section className="screen" data-testid="system-screen" aria-busy={loading}>
-      <header className="screen-header">
-        <h1>System</h1>
-        <button type="button" onClick={() => void load(api)} disabled={loading || disconnected} data-testid="system-refresh">
-          {loading ? 'Loading…' : 'Refresh'}
-        </button>
-      </header>
-
+      <ScreenHeader
+        title={SCREEN_INFO.system.title}
+        subtitle={SCREEN_INFO.system.subtitle}
+        actions={
+          <Button icon={<RefreshCw size={15} aria-hidden />} onClick={() => void load(api)} busy={loading} disabled={disconnected} data-testid="system-refresh">
+            {loading ? 'Loading…' : 'Refresh'}
+          </Button>
+        }
+      />
       <div className="cards">
-        <Card title="Application" stale={infoStale} testId="system-info-card">
+        <Card title="Application" icon={<Info size={15} aria-hidden />} stale={infoStale} testId="system-info-card">
           <SectionError error={errors.info} testId="system-info-error" />
-          <Field label="Version" testId="system-version" value={info?.version} />
-          <Field label="Runtime" testId="system-runtime" value={info?.runtime} />
-          <Field label="Platform" testId="system-platform" value={info?.platform} />
-          <Field label="Data folder" testId="system-data-dir" value={info?.dataDir} mono />
-          <Field
-            label="Secret storage"
-            testId="system-secret-storage"
-            value={info ? describeSecretStorage(info.secretStorage) : undefined}
-            tone={info?.secretStorage && !infoStale ? (info.secretStorage.encrypted ? 'good' : 'bad') : undefined}
-          />
+          <dl>
+            <Field label="Version" testId="system-version" value={info?.version} />
+            <Field label="Runtime" testId="system-runtime" value={info?.runtime} />
+            <Field label="Platform" testId="system-platform" value={info?.platform} />
+            <Field label="Data folder" testId="system-data-dir" value={info?.dataDir} mono />
+            <Field
+              label="Secret storage"
+              testId="system-secret-storage"
+              value={info ? describeSecretStorage(info.secretStorage) : undefined}
+              tone={info?.secretStorage && !infoStale ? (info.secretStorage.encrypted ? 'good' : 'bad') : undefined}
+            />
+          </dl>
         </Card>
 
-        <Card title="Database" stale={statusStale} testId="system-status-card">
+        <Card title="Database" icon={<Database size={15} aria-hidden />} stale={statusStale} testId="system-status-card">
           <SectionError error={errors.status} testId="system-status-error" />
-          <Field label="File" testId="system-db-path" value={status?.path} mono />
-          <Field
-            label="Schema version"
-            testId="system-schema-version"
-            value={status ? String(status.schemaVersion) : undefined}
-            note={status && status.schemaVersion !== status.latestVersion ? `latest is ${status.latestVersion}` : undefined}
-          />
-          <Field
-            label="Integrity"
-            testId="system-integrity"
-            value={status?.integrity}
-            tone={status && !statusStale ? (status.integrity === 'ok' ? 'good' : 'bad') : undefined}
-          />
-          <Field label="Journal mode" testId="system-journal-mode" value={status?.journalMode} />
-          <Field label="Foreign keys" testId="system-foreign-keys" value={status ? (status.foreignKeys ? 'on' : 'off') : undefined} />
-          <Field label="Size" testId="system-db-size" value={status ? formatBytes(status.sizeBytes) : undefined} />
+          <dl>
+            <Field label="File" testId="system-db-path" value={status?.path} mono />
+            <Field
+              label="Schema version"
+              testId="system-schema-version"
+              value={status ? String(status.schemaVersion) : undefined}
+              note={status && status.schemaVersion !== status.latestVersion ? `latest is ${status.latestVersion}` : undefined}
+            />
+            <Field label="Integrity" testId="system-integrity" value={status?.integrity} tone={status && !statusStale ? (status.integrity === 'ok' ? 'good' : 'bad') : undefined} />
+            <Field label="Journal mode" testId="system-journal-mode" value={status?.journalMode} />
+            <Field label="Foreign keys" testId="system-foreign-keys" value={status ? (status.foreignKeys ? 'on' : 'off') : undefined} />
+            <Field label="Size" testId="system-db-size" value={status ? formatBytes(status.sizeBytes) : undefined} />
+          </dl>
         </Card>
 
-        <Card title="Port ranges" stale={stale(errors.portRanges, portRanges)} testId="system-ports-card">
+        <Card title="Port ranges" icon={<Network size={15} aria-hidden />} stale={stale(errors.portRanges, portRanges)} testId="system-ports-card">
           <SectionError error={errors.portRanges} testId="system-ports-error" />
-          <Field
-            label="Public"
-            testId="system-public-range"
-            value={portRanges ? `${portRanges.public.start}–${portRanges.public.end}` : undefined}
-          />
-          <Field
-            label="Internal (canvas)"
-            testId="system-internal-range"
-            value={portRanges ? `${portRanges.internal.start}–${portRanges.internal.end}` : undefined}
-          />
+          <dl>
+            <Field label="Public" testId="system-public-range" value={portRanges ? `${portRanges.public.start}–${portRanges.public.end}` : undefined} />
+            <Field label="Internal (canvas)" testId="system-internal-range" value={portRanges ? `${portRanges.internal.start}–${portRanges.internal.end}` : undefined} />
+          </dl>
         </Card>
       </div>
     </section>
@@ -92,31 +91,7 @@ export function SystemScreen({ api }: { api: DesktopApi }) {
 /** A section's own failure. A lost connection is not repeated here: the connection banner says it once. */
 function SectionError({ error, testId }: { error: IpcError | undefined; testId: string }) {
   if (!error || error.code === 'BRIDGE_UNAVAILABLE') return null;
-  return <ErrorBanner error={error} testId={testId} />;
-}
-
-function Card({ title, children, stale, testId }: { title: string; children: ReactNode; stale: boolean; testId: string }) {
-  return (
-    <article className={stale ? 'card stale' : 'card'} data-testid={testId} data-stale={stale ? 'true' : 'false'}>
-      <h2>
-        {title}
-        {stale && <span className="stale-badge"> · last known values</span>}
-      </h2>
-      <dl>{children}</dl>
-    </article>
-  );
-}
-
-function Field(props: { label: string; value: string | undefined; testId: string; mono?: boolean; note?: string; tone?: 'good' | 'bad' }) {
-  return (
-    <div className="field">
-      <dt>{props.label}</dt>
-      <dd className={[props.mono ? 'mono' : '', props.tone ?? ''].join(' ').trim() || undefined} data-testid={props.testId}>
-        {props.value ?? '—'}
-        {props.note && <span className="note"> ({props.note})</span>}
-      </dd>
-    </div>
-  );
+  return <ErrorNotice error={error} testId={testId} />;
 }
 
 function describeSecretStorage(s: SecretStorageInfo | null): string {
@@ -124,8 +99,10 @@ function describeSecretStorage(s: SecretStorageInfo | null): string {
   return `${s.backend}, ${s.encrypted ? 'encrypted' : 'NOT encrypted'}`;
 }
 
-function formatBytes(n: number): string {
+/** Bytes as B / KiB / MiB with one decimal. */
+export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n < 1024 ** 3) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
 }

@@ -33,3 +33,32 @@ function newestMtime(p: string): number {
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((name) => newestMtime(path.join(p, name))));
 }
+
+/**
+ * Builds the renderer when `out/renderer` is stale, once even when several test files ask at the same time
+ * (vitest runs files in parallel): the first takes a lock directory (mkdir is atomic), the others wait for it to
+ * go (deadline: `timeoutMs`) and then find the build fresh. A lock left by a killed run is taken over when older
+ * than `timeoutMs`.
+ */
+export async function ensureFreshRenderer(root: string, timeoutMs = 170_000): Promise<void> {
+  const lock = path.join(root, 'out', '.renderer-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!rendererBuildIsStale(root)) return;
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > timeoutMs) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for another renderer build (${lock})`);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // poll the lock (a condition with a deadline)
+    }
+  }
+  try {
+    if (rendererBuildIsStale(root)) await buildRenderer(root);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}

@@ -9,7 +9,7 @@ import { openCore, type CoreContext } from '../../../src-main/core/core-context'
 import { ProximityError } from '../../../src-main/core/errors';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
-import { buildRenderer, rendererBuildIsStale } from './build-renderer';
+import { ensureFreshRenderer } from './build-renderer';
 
 // page.evaluate callbacks run in the browser; this file is type-checked without the DOM lib.
 type BrowserGlobals = { proximity: DesktopApi; sessionStorage: { getItem(key: string): string | null } };
@@ -32,7 +32,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
   let appId: string;
 
   beforeAll(async () => {
-    if (rendererBuildIsStale(repoRoot)) await buildRenderer(repoRoot);
+    await ensureFreshRenderer(repoRoot);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-web-e2e-'));
     core = openCore({ dataDir, appVersion: pkg.version });
     appId = core.apps.insert({ catalogId: 'whoami', name: 'Who am I', hostname: 'whoami' }).id;
@@ -63,6 +63,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     });
     try {
       await page.goto(bridge.url);
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       const version = page.getByTestId('system-version');
       await expect.poll(() => version.textContent(), { timeout: 15_000 }).toBe(pkg.version);
       const status = core.db.status();
@@ -95,6 +96,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
 
       // A page reload keeps working from the sessionStorage token.
       await page.reload();
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       await expect.poll(() => page.getByTestId('system-version').textContent(), { timeout: 15_000 }).toBe(pkg.version);
       expect(problems).toEqual([]);
     } finally {
@@ -117,6 +119,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     const page = await browser.newPage();
     try {
       await page.goto(broken.url);
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       const banner = page.getByTestId('system-status-error');
       await expect.poll(() => banner.getAttribute('data-error-code'), { timeout: 15_000 }).toBe('DB_ERROR');
       expect(await banner.textContent()).toContain('The database file is no longer readable.');
@@ -134,16 +137,17 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     const page = await browser.newPage();
     try {
       await page.goto(weak.url);
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       const banner = page.getByTestId('secret-storage-warning');
       await expect.poll(() => banner.getAttribute('data-backend'), { timeout: 15_000 }).toBe('basic_text');
       expect(await banner.textContent()).toContain('only obfuscated');
-      expect(await page.getByTestId('system-secret-storage').textContent()).toBe('basic_text, NOT encrypted');
+      await expect.poll(() => page.getByTestId('system-secret-storage').textContent()).toBe('basic_text, NOT encrypted');
 
       // Main (the tray, in Electron) sends the UI elsewhere; the banner stays on every screen until acknowledged.
       weak.hub.publish('ui.navigate', { view: 'deploy' });
       const title = page.getByTestId('screen-title');
       await expect.poll(() => title.textContent(), { timeout: 10_000 }).toBe('Deploy an app');
-      expect(await page.getByTestId('coming-later').textContent()).toContain('Coming in a later release');
+      expect(await page.getByTestId('coming-later').textContent()).toContain('Not connected yet');
       expect(await banner.count()).toBe(1);
       weak.hub.publish('ui.navigate', { view: 'canvas', appId });
       await expect.poll(() => title.textContent(), { timeout: 10_000 }).toBe('Canvas: Who am I');
@@ -151,7 +155,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
       await page.getByTestId('secret-storage-acknowledge').click();
       await expect.poll(() => banner.count()).toBe(0);
       await page.getByTestId('nav-infrastructure').click();
-      expect(await title.textContent()).toBe('Infrastructure');
+      await expect.poll(() => title.textContent()).toBe('Infrastructure');
       await page.getByTestId('nav-system').click();
       await expect.poll(() => page.getByTestId('system-version').textContent()).toBe(pkg.version);
       expect(await banner.count()).toBe(0);
@@ -165,6 +169,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     const page = await browser.newPage();
     try {
       await page.goto(bridge.origin + '/');
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       await expect.poll(() => page.getByTestId('no-desktop-api').getAttribute('data-error-code')).toBe('BRIDGE_UNAVAILABLE');
     } finally {
       await page.close();
@@ -175,6 +180,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${bridge.origin}/?token=${'x'.repeat(43)}`);
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       const banner = page.getByTestId('connection-banner');
       await expect.poll(() => banner.getAttribute('data-state'), { timeout: 15_000 }).toBe('refused');
       expect(await banner.textContent()).toContain('authentication failed');
@@ -199,6 +205,7 @@ describe.skipIf(!haveChromium)('npm run web bridge in real Chromium', () => {
     const banner = page.getByTestId('connection-banner');
     try {
       await page.goto(live.url);
+      await page.getByTestId('nav-system').click(); // the UI opens on Apps
       await expect.poll(() => integrity.getAttribute('class'), { timeout: 15_000 }).toBe('good');
       expect(await card.getAttribute('data-stale')).toBe('false');
 

@@ -143,4 +143,13 @@ describe('ClusterState', () => {
     cs.setActive(false);
     expect(cs.nextTickInMs()).toBeUndefined();
   });
+
+  it('a beginBusy release after setBusy(false) does not leave the next operation ticking at the idle pace', () => {
+    const other = new ClusterState({ client, publish: () => {}, busyIntervalMs: 50, idleIntervalMs: 60_000 });
+    const release = other.beginBusy();
+    other.setBusy(false);
+    release();
+    other.beginBusy();
+    expect(other.interval).toBe(50);
+  });
 });

@@ -216,7 +216,7 @@ describe('tasks and retries', () => {
     expect(failed.message).toMatch(/startup for container '152' failed[\s\S]*Last log lines:[\s\S]*bridge 'vmbr9' does not exist/);
   });
 
-  it('a held lock is waited out: a start refused at dispatch (500 got timeout) is retried until the lock clears', async () => {
+  it('a lock held shorter than PVE waits for it: start and config PUT wait it out; starting a running CT is success', async () => {
     const { vmid } = await createContainer(c, 'pve', { ostemplate, rootfs: 'local-lvm:1', nets: ['name=eth0,bridge=vmbr0,ip=dhcp'] });
     emu.faults.holdGuestLock(vmid, 600);
     const retries: string[] = [];

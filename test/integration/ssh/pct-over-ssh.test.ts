@@ -62,6 +62,9 @@ describe.skipIf(!canRunNetns)('pct and pveam over the node SSH (netns lab)', () 
   }, 60_000);
 
   it('every hostile string arrives in the container as exactly one unchanged argument', async () => {
+    // the node's /tmp is this machine's: a marker left by an earlier run (or a deliberate break test) would be
+    // taken for this run's, so start without one
+    for (const f of ['/tmp/proximity-pwned', '/tmp/proximity-redirect']) fs.rmSync(f, { force: true });
     const echoed = await pctExec(ssh, VMID, ['printf', '%s\\000', ...HOSTILE_STRINGS], { timeoutMs: 30_000 });
     const expected = Buffer.from(HOSTILE_STRINGS.map((s) => `${s}\0`).join(''), 'utf8');
     expect(echoed.truncated).toBe(false);

@@ -46,7 +46,11 @@ function rendererViolation(file: string, spec: string): string | null {
   if (isElectronSpecifier(spec)) return 'the renderer is sandboxed; it reaches main only through the preload API';
   const t = target(file, spec);
   if (t && inside(t, 'src-main')) return 'the renderer must not import main-process code';
-  if (t && inside(t, 'src-preload') && !inside(t, 'src-shared/contract')) return 'only the contract (types/schemas) is shared';
+  if (t && inside(t, 'src-preload')) return 'only the contract (types/schemas) is shared';
+  // as eslint.config.mjs: from outside itself only the shared contract and transport (never test, scripts, ...)
+  if (t && !['src-renderer', 'src-shared/contract', 'src-shared/transport'].some((d) => inside(t, d))) {
+    return 'the renderer imports from outside itself only the shared contract and transport';
+  }
   return null;
 }
 
@@ -103,6 +107,10 @@ describe('import detector', () => {
     expect(rendererViolation(rendererFile, '../../../src-preload/index')).not.toBeNull();
     expect(rendererViolation(rendererFile, '../../../src-shared/contract/schemas')).toBeNull();
     expect(rendererViolation(rendererFile, 'electron')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../test/fakes/electron-mock-web')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../scripts/web')).not.toBeNull();
+    expect(rendererViolation(rendererFile, '../../../src-shared/transport/bridge-connection')).toBeNull();
+    expect(rendererViolation(rendererFile, '../../lib/format')).toBeNull();
   });
 });
 
@@ -118,6 +126,17 @@ describe('layering', () => {
         if (isElectronSpecifier(spec)) return 'the contract is shared with the renderer';
         const t = target(file, spec);
         return t && !inside(t, 'src-shared/contract') ? 'the contract imports only itself' : null;
+      }),
+    ).toEqual([]);
+  });
+
+  it('the transport (shared with the renderer) imports only itself and the contract, never electron', () => {
+    expect(sourcesUnder(join(root, 'src-shared/transport')).length).toBeGreaterThan(0);
+    expect(
+      violations('src-shared/transport', (file, spec) => {
+        if (isElectronSpecifier(spec)) return 'the transport is shared with the renderer';
+        const t = target(file, spec);
+        return t && !inside(t, 'src-shared/transport') && !inside(t, 'src-shared/contract') ? 'the transport imports only itself and the contract' : null;
       }),
     ).toEqual([]);
   });

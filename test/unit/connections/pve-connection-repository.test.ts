@@ -103,4 +103,42 @@ describe('PveConnectionRepository', () => {
     expect(() => core.connections.revealSecret(id)).toThrow(expect.objectContaining({ code: 'SECRET_STORE_UNAVAILABLE' }));
     expect(core.connections.list().map((c) => c.name)).toEqual(['lab']);
   });
+
+  it('edits only the given fields, keeps secrets not re-entered, audits field names only', () => {
+    const c = core.connections.insert({ ...base, tlsFingerprint: FP, ssh: { host: 'pve.example.net', user: 'root', authKind: 'key', secret: 'KEY-MATERIAL-1', hostKeyFingerprint: HOSTKEY } });
+    const renamed = core.connections.edit(c.id, { name: 'renamed', ssh: { port: 2222 } }, 'operator');
+    expect(renamed).toMatchObject({ name: 'renamed', host: 'pve.example.net', tlsFingerprint: FP, ssh: { port: 2222, authKind: 'key', hasSecret: true, hostKeyFingerprint: HOSTKEY } });
+    expect(core.connections.revealSecret(c.id)).toBe(SECRET);
+    expect(core.connections.revealSshSecret(c.id)).toBe('KEY-MATERIAL-1');
+
+    // a new secret replaces the old one; switching auth kind without a secret is refused
+    core.connections.edit(c.id, { ssh: { authKind: 'password', secret: 'ssh-password-2' } });
+    expect(core.connections.revealSshSecret(c.id)).toBe('ssh-password-2');
+    expect(() => core.connections.edit(c.id, { authKind: 'password', authId: 'root@pam' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => core.connections.edit(c.id, { ssh: { authKind: 'key' } })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    expect(() => core.connections.edit(c.id, { host: 'https://evil' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    core.connections.insert({ ...base, name: 'taken' });
+    expect(() => core.connections.edit(c.id, { name: 'taken' })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+
+    // removing the SSH login drops its secret and pin
+    expect(core.connections.edit(c.id, { ssh: null }).ssh).toBeNull();
+    expect(core.connections.revealSshSecret(c.id)).toBeUndefined();
+    const audit = JSON.stringify(core.audit.list());
+    for (const s of [SECRET, 'KEY-MATERIAL-1', 'ssh-password-2']) expect(audit).not.toContain(s);
+    expect(core.audit.list().find((e) => e.action === 'connection.update')?.details).toEqual({ changed: ['ssh'] });
+  });
+
+  it('re-pinning records the previous fingerprint', () => {
+    const c = core.connections.insert({ ...base, tlsFingerprint: FP });
+    const next = FP.replace(/^..:/, '00:');
+    core.connections.pinTlsFingerprint(c.id, next);
+    expect(core.audit.list().find((e) => e.action === 'connection.tls.pin')?.details).toEqual({ fingerprint: next, previous: FP });
+  });
+
+  it('SSH host key pins are listed per connection prefix', async () => {
+    const pin = { fingerprint: HOSTKEY, algorithm: 'ssh-ed25519', pinnedAt: new Date().toISOString() };
+    for (const id of ['c1/pve', 'c1/pve2', 'c10/pve', 'c1_/x']) await core.hostKeys.set(id, pin);
+    expect(await core.hostKeys.nodeIdsUnder('c1/')).toEqual(['c1/pve', 'c1/pve2']);
+    expect(await core.hostKeys.nodeIdsUnder('c1_/')).toEqual(['c1_/x']);
+  });
 });

@@ -77,6 +77,11 @@ describe('dispatcher with the real core', () => {
     expect(await temp.core.operations.settled(op.id)).toMatchObject({ state: 'cancelled' });
     expect(await d.dispatch('operations.get', { id: op.id }, TOP)).toMatchObject({ ok: true, value: { state: 'cancelled' } });
     expect(await d.dispatch('operations.get', { id: 'nope' }, TOP)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // Appliance channels: without a PVE connection runtime wired in, they say so (the lab e2e wires a real one)
+    expect(await d.dispatch('appliance.status', { node: 'pve' }, TOP)).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    expect(await d.dispatch('appliance.status', { node: 'pve;reboot' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await d.dispatch('appliance.logs', { node: 'pve', service: 'sshd' }, TOP)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
   it("hands the caller's signal to the handler (ctx.signal), so a transport that goes away aborts its wait", async () => {
@@ -137,6 +142,16 @@ describe('dispatcher with the real core', () => {
     const d = createDispatcher(handlers, { policy, logger });
     for (const channel of ['app.quit', '__proto__', 'constructor', 42]) {
       expect(await d.dispatch(channel, {}, TOP)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    }
+  });
+
+  it('never throws on a channel that cannot be turned into text (it still answers a Result)', async () => {
+    const d = createDispatcher(handlers, { policy, logger });
+    // String() throws on these: no callable toString/valueOf, or no prototype at all
+    for (const channel of [{ toString: 1 }, Object.create(null), Symbol('x')]) {
+      expect(await d.dispatch(channel, {}, TOP)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+      const foreign = await d.dispatch(channel, {}, { isTopFrame: true, url: 'https://evil.example/' });
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     }
   });
 

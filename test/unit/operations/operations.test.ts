@@ -145,12 +145,22 @@ describe('operations', () => {
       `INSERT INTO operations (id, kind, title, state, started_at, owner_pid) VALUES (?, 'deploy', 'Deploy', 'running', ?, ?)`,
     );
     const deadPid = spawnSync('true').pid!; // exited before we look
-    insert.run('of-live-process', at, process.ppid);
+    insert.run('of-live-process', new Date().toISOString(), process.ppid);
     insert.run('of-dead-process', at, deadPid);
     first.close();
     const second = open();
     expect(second.operations.get('of-live-process')).toMatchObject({ state: 'running' });
     expect(second.operations.get('of-dead-process')).toMatchObject({ state: 'interrupted', error: { code: 'OPERATION_INTERRUPTED' } });
+  });
+
+  it.runIf(process.platform === 'linux')('a pid reused by a process that started after the operation (e.g. after a reboot) is not its owner', () => {
+    const first = open();
+    // an operation of an earlier boot, whose pid now belongs to a live process that started long after it
+    first.db.handle
+      .prepare(`INSERT INTO operations (id, kind, title, state, started_at, owner_pid) VALUES ('of-reused-pid', 'deploy', 'Deploy', 'running', ?, ?)`)
+      .run('2020-01-01T00:00:00.000Z', process.ppid);
+    first.close();
+    expect(open().operations.get('of-reused-pid')).toMatchObject({ state: 'interrupted', error: { code: 'OPERATION_INTERRUPTED' } });
   });
 
   it('quitting (core.close) records running operations as interrupted and aborts their signal', async () => {

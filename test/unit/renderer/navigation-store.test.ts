@@ -15,37 +15,49 @@ function apiOver(hub: EventHub, info?: unknown): DesktopApi {
   });
 }
 const nav = () => {
-  const { currentView, appId } = useNavigationStore.getState();
-  return { currentView, appId };
+  const { screen, appId } = useNavigationStore.getState();
+  return { screen, appId };
 };
 
 beforeEach(() => {
-  useNavigationStore.setState({ currentView: 'system', appId: null });
+  useNavigationStore.setState({ screen: 'apps', appId: null });
   useSecretStorageStore.setState({ status: null, acknowledged: false });
 });
 
 describe('navigation slice', () => {
-  it('starts on the System screen and applies ui.navigate events from main, the replayed latest one first', () => {
+  it('starts on the Apps screen and applies ui.navigate events from main, the replayed latest one first', () => {
     const hub = new EventHub();
     hub.publish('ui.navigate', { view: 'infrastructure' }); // sent before the window subscribed
     const stop = followNavigationEvents(apiOver(hub));
-    expect(nav()).toEqual({ currentView: 'infrastructure', appId: null });
+    expect(nav()).toEqual({ screen: 'infrastructure', appId: null });
     hub.publish('ui.navigate', { view: 'canvas', appId: 'app-1' });
-    expect(nav()).toEqual({ currentView: 'canvas', appId: 'app-1' });
+    expect(nav()).toEqual({ screen: 'canvas', appId: 'app-1' });
     hub.publish('ui.navigate', { view: 'deploy' });
-    expect(nav()).toEqual({ currentView: 'deploy', appId: null }); // the canvas app is dropped with the canvas
+    expect(nav()).toEqual({ screen: 'deploy', appId: null }); // the canvas app is dropped with the canvas
     stop();
     hub.publish('ui.navigate', { view: 'system' });
-    expect(nav().currentView).toBe('deploy'); // unsubscribed
+    expect(nav().screen).toBe('deploy'); // unsubscribed
   });
 
   it('ignores an unknown view and a canvas without an app instead of showing a broken screen', () => {
     const { navigate } = useNavigationStore.getState();
     navigate({ view: 'deploy' });
-    navigate({ view: 'settings' } as unknown as Navigation);
+    navigate({ view: 'settings' } as unknown as Navigation); // a screen, but not one main may send
+    navigate({ view: 'bogus' } as unknown as Navigation);
     navigate({ view: 'canvas' } as Navigation);
     navigate({ view: 'canvas', appId: '' });
-    expect(nav()).toEqual({ currentView: 'deploy', appId: null });
+    expect(nav()).toEqual({ screen: 'deploy', appId: null });
+  });
+
+  it('shows sidebar screens and canvases, and drops the canvas app when leaving it', () => {
+    const { show, openCanvas } = useNavigationStore.getState();
+    openCanvas('app-7');
+    expect(nav()).toEqual({ screen: 'canvas', appId: 'app-7' });
+    show('activity');
+    expect(nav()).toEqual({ screen: 'activity', appId: null });
+    openCanvas('');
+    show('canvas' as never);
+    expect(nav()).toEqual({ screen: 'activity', appId: null });
   });
 });
 

@@ -25,7 +25,21 @@ describe('SettingsStore', () => {
   });
 
   it('returns the defaults until something is set', () => {
-    expect(settings.all()).toEqual({ 'ports.publicRange': { start: 30000, end: 30999 }, 'ports.internalRange': { start: 40000, end: 40999 }, 'deploy.maxCreatesPerNode': 2 });
+    expect(settings.all()).toEqual({
+      'ports.publicRange': { start: 30000, end: 30999 },
+      'ports.internalRange': { start: 40000, end: 40999 },
+      'network.lan': expect.objectContaining({ bridge: 'proxlan', subnet: '10.20.0.0/24', domain: 'prox.local' }),
+      'appliance.vmid': 9999,
+      'appliance.healthIntervalMs': 30_000,
+      'appliance.autoRestart': true,
+      'deploy.maxCreatesPerNode': 2,
+    });
+  });
+
+  it('refuses an appliance LAN bridge PVE would refuse (the seed\'s proximity-lan) and a VMID outside pve-vmid', () => {
+    expect(() => settings.set('network.lan', { bridge: 'proximity-lan' })).toThrow(/Invalid value|proximity-lan|interface/);
+    expect(() => settings.set('appliance.vmid', 99)).toThrow();
+    expect(settings.set('network.lan', { bridge: 'applan', subnet: '10.30.0.0/24' })).toMatchObject({ bridge: 'applan', subnet: '10.30.0.0/24', dhcpFirstHost: 100 });
   });
 
   it('stores a valid value, audits the change with before and after, and reads it back', () => {

@@ -4,8 +4,8 @@ import type { Migration } from './migration';
 // facts to reach and recover it (`spec`, JSON); a deployment keeps its plan (what was asked, JSON) and the pid
 // of the process running it, so start-up recovery can tell a crashed run from a live one in another process;
 // an app's secrets are kept encrypted.
-export const migration006: Migration = {
-  version: 6,
+export const migration007: Migration = {
+  version: 7,
   name: 'app-deployments',
   up: `
     ALTER TABLE apps ADD COLUMN connection_id TEXT;

@@ -1,0 +1,89 @@
+import { Activity, FileText, Terminal } from 'lucide-react';
+import { create } from 'zustand';
+import { CopyButton } from '../../components/copy-button';
+import { Dialog } from '../../components/dialog';
+import { EmptyState } from '../../components/empty-state';
+import { StatusBadge } from '../../components/status-badge';
+import { Tabs } from '../../components/tabs';
+import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/infrastructure-store';
+import { accessUrlsOf } from './app-access';
+import { useAppsStore } from './apps-store';
+
+/**
+ * Which app's details are open. Metrics, commands and logs need channels main does not have yet; expected:
+ *   `apps.metrics` { id, timeframe: 'hour'|'day' } -> RRD points from PVE `rrddata` (cpu, mem, netin, netout)
+ *   `apps.runCommand` { id, command: one of the catalog's safe commands } -> { output }
+ *   `apps.logs` { id, lines } -> { lines: string[] }
+ */
+export const useAppDetailStore = create<{ appId: string | null; open(appId: string | null): void }>((set) => ({
+  appId: null,
+  open: (appId) => set({ appId }),
+}));
+
+/** An app's details: status, where it runs, its ports and URLs; metrics, safe commands and logs as tabs. */
+export function AppDetailDialog() {
+  const appId = useAppDetailStore((s) => s.appId);
+  const open = useAppDetailStore((s) => s.open);
+  const app = useAppsStore((s) => s.apps.find((a) => a.id === appId) ?? null);
+  const address = useInfrastructureStore(applianceAddressOf);
+  if (!app) return null;
+  const urls = accessUrlsOf(app, address);
+  const later = (what: string) => (
+    <EmptyState icon={what === 'Metrics' ? <Activity size={22} /> : what === 'Commands' ? <Terminal size={22} /> : <FileText size={22} />} title={`${what}: not connected yet`}>
+      {what === 'Metrics' ? 'CPU, memory and network charts from Proxmox arrive with the Proxmox layer.' : what === 'Commands' ? 'The app’s safe commands and their output arrive with the apps layer.' : 'The app’s logs arrive with the apps layer.'}
+    </EmptyState>
+  );
+  return (
+    <Dialog open onOpenChange={(o) => !o && open(null)} size="wide" title={app.name} description={<span className="mono">{app.hostname}</span>} testId="app-detail">
+      <Tabs
+        label="App details"
+        items={[
+          {
+            value: 'overview',
+            label: 'Overview',
+            content: (
+              <dl>
+                <div className="field">
+                  <dt>Status</dt>
+                  <dd>
+                    <StatusBadge status={app.status} />
+                  </dd>
+                </div>
+                <div className="field">
+                  <dt>Node · VMID</dt>
+                  <dd className="mono">{app.node ? `${app.node} · ${app.vmid ?? '—'}` : '—'}</dd>
+                </div>
+                <div className="field">
+                  <dt>Ports</dt>
+                  <dd className="mono">{app.ports ? `public ${app.ports.public}, canvas ${app.ports.internal}` : 'not assigned'}</dd>
+                </div>
+                <div className="field">
+                  <dt>Catalog app</dt>
+                  <dd className="mono">{app.catalogId}</dd>
+                </div>
+                <div className="field">
+                  <dt>Address</dt>
+                  <dd className="copy-line">
+                    {urls.length ? (
+                      urls.map((u) => (
+                        <span key={u.url} className="copy-line">
+                          <span className="mono">{u.url}</span>
+                          <CopyButton text={u.url} label={`Copy ${u.url}`} />
+                        </span>
+                      ))
+                    ) : (
+                      <span className="muted">No address until the network appliance is provisioned</span>
+                    )}
+                  </dd>
+                </div>
+              </dl>
+            ),
+          },
+          { value: 'metrics', label: 'Metrics', content: later('Metrics') },
+          { value: 'commands', label: 'Commands', content: later('Commands') },
+          { value: 'logs', label: 'Logs', content: later('Logs') },
+        ]}
+      />
+    </Dialog>
+  );
+}

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import type { EventHub } from '../../../src-main/ipc/event-hub';
+import { createIpcRuntime } from '../../../src-main/ipc/ipc-runtime';
+import { createDesktopApi, type DesktopApi } from '../../../src-shared/contract/desktop-api';
+
+export interface RealDesktopApi {
+  core: CoreContext;
+  api: DesktopApi;
+  /** Main's event hub: what the tray or the Electron shell publishes (e.g. `ui.navigate`). */
+  hub: EventHub;
+  /** URLs `links.openExternal` was asked to open. */
+  opened: string[];
+  dispose(): void;
+}
+
+/**
+ * The renderer's `window.proximity` over main's REAL IPC runtime (dispatcher with zod checks, handlers, event
+ * hub) and a real core on a temp SQLite file: the same path as Electron IPC, minus the Electron transport.
+ */
+export function openRealDesktopApi(): RealDesktopApi {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-renderer-'));
+  const core = openCore({ dataDir, appVersion: '1.2.3-test' });
+  const opened: string[] = [];
+  const runtime = createIpcRuntime(core, {
+    runtime: 'electron',
+    appName: 'Proximity',
+    allowedOrigins: ['app://proximity'],
+    validateOutput: true,
+    openExternal: async (url) => void opened.push(url),
+    logger: { error: () => {}, warn: () => {} },
+  });
+  const sender = { isTopFrame: true, url: 'app://proximity/index.html' };
+  let sinkId = 0;
+  const api = createDesktopApi({
+    invoke: (channel, input) => runtime.dispatcher.dispatch(channel, input, sender),
+    subscribe: (event, listener) => runtime.hub.subscribe({ id: `renderer-test-${sinkId++}`, send: (_e, payload) => listener(payload) }, event),
+  });
+  return {
+    core,
+    api,
+    hub: runtime.hub,
+    opened,
+    dispose: () => {
+      runtime.close();
+      core.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Inserts apps through the real repository and gives each its port pair. */
+export function addApps(core: CoreContext, names: readonly string[]): string[] {
+  return names.map((name, i) => {
+    const hostname = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const app = core.apps.insert({ catalogId: hostname, name, hostname, node: i % 2 ? 'pve2' : 'pve1', vmid: 300 + i });
+    core.ports.allocate(app.id);
+    return app.id;
+  });
+}
