@@ -103,13 +103,19 @@ export class FallbackDeployNetwork implements DeployNetwork {
   }
 }
 
-/** The appliance orchestrator's methods this module uses (src-main/core/appliance implements them). */
+/**
+ * The appliance orchestrator's methods this module uses (src-main/core/appliance's NetworkApplianceOrchestrator
+ * implements them; a unit test checks that it is assignable).
+ */
 export interface ApplianceOrchestrator {
-  registerApp(node: string, app: { appId: string; hostname: string; mac: string; ip: string }): Promise<void>;
-  unregisterApp(node: string, appId: string): Promise<void>;
-  applyRoutes(node: string, routes: ProxyRoute[]): Promise<void>;
-  status(node: string): Promise<{ healthy: boolean; problems?: string[] } | { healthy: boolean; message?: string }>;
-  wanAddress(node: string): Promise<string>;
+  registerApp(node: string, lease: { appId: string; hostname: string; mac: string; ip: string }): Promise<unknown>;
+  unregisterApp(node: string, appId: string): Promise<unknown>;
+  /** replaces the node's whole route list */
+  applyRoutes(node: string, routes: readonly ProxyRoute[]): Promise<unknown>;
+  /** `fallback` with its `reason` when the appliance cannot take apps now */
+  status(node: string, signal?: AbortSignal): Promise<{ mode: 'appliance' | 'fallback'; reason: string | null }>;
+  /** the appliance's address on vmbr0; null while it has none */
+  wanAddress(node: string, signal?: AbortSignal): Promise<string | null>;
 }
 
 /** The routes every app of a node should have, from the store (the single source of truth). */
@@ -149,16 +155,22 @@ export class ApplianceDeployNetwork implements DeployNetwork {
     await this.appliance.unregisterApp(node, appId);
   }
 
-  async publicOrigin(node: string, app: PublishedApp): Promise<string> {
-    return `http://${await this.appliance.wanAddress(node)}:${app.ports.public}`;
+  async publicOrigin(node: string, app: PublishedApp, signal?: AbortSignal): Promise<string> {
+    return `http://${await this.wan(node, signal)}:${app.ports.public}`;
   }
 
-  async publish(node: string, app: PublishedApp): Promise<Publication> {
+  private async wan(node: string, signal?: AbortSignal): Promise<string> {
+    const wan = await this.appliance.wanAddress(node, signal);
+    if (!wan) throw new ProximityError('APPLIANCE_UNAVAILABLE', `The network appliance on ${node} has no address on vmbr0 yet.`, { details: { node } });
+    return wan;
+  }
+
+  async publish(node: string, app: PublishedApp, signal?: AbortSignal): Promise<Publication> {
     const m = checkMember(app);
     const route: ProxyRoute = { hostname: m.hostname, containerIp: m.ip, containerPort: app.containerPort, publicPort: app.ports.public, internalPort: app.ports.internal };
     const others = this.routesFor(node).filter((r) => r.appId !== app.appId && r.route.hostname !== m.hostname).map((r) => r.route);
     await this.appliance.applyRoutes(node, [...others, route]);
-    const wanIp = await this.appliance.wanAddress(node);
+    const wanIp = await this.wan(node, signal);
     const urls = accessUrlsFor({ hostname: m.hostname, containerIp: m.ip, containerPort: app.containerPort, ports: app.ports }, { wanIp, domain: this.domain });
     return { healthBase: `http://${wanIp}:${app.ports.public}`, urls };
   }
@@ -167,10 +179,8 @@ export class ApplianceDeployNetwork implements DeployNetwork {
     await this.appliance.applyRoutes(node, this.routesFor(node).filter((r) => r.appId !== appId).map((r) => r.route));
   }
 
-  async health(node: string): Promise<string | null> {
-    const s = await this.appliance.status(node);
-    if (s.healthy) return null;
-    const why = 'problems' in s && s.problems?.length ? s.problems.join('; ') : 'message' in s && s.message ? s.message : 'not healthy';
-    return `The network appliance on ${node} is not ready: ${why}`;
+  async health(node: string, signal?: AbortSignal): Promise<string | null> {
+    const s = await this.appliance.status(node, signal);
+    return s.mode === 'appliance' ? null : `The network appliance on ${node} is not ready: ${s.reason ?? 'not provisioned'}`;
   }
 }

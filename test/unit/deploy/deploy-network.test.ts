@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApplianceDeployNetwork, FallbackDeployNetwork, type ApplianceOrchestrator } from '../../../src-main/core/deploy/deploy-network';
+import type { NetworkApplianceOrchestrator } from '../../../src-main/core/appliance/network-appliance-orchestrator';
 import type { ProxyRoute } from '../../../src-main/core/proxy/proxy-route';
+
+// The real orchestrator satisfies the interface the adapter is written against (checked by the compiler).
+export type OrchestratorFits = NetworkApplianceOrchestrator extends ApplianceOrchestrator ? true : never;
+const fits: OrchestratorFits = true;
 
 const app = { appId: 'a1', hostname: 'homer', mac: 'bc:24:11:00:00:01', ip: '10.20.0.100', containerPort: 8080, ports: { public: 30001, internal: 40001 } };
 
@@ -32,7 +37,7 @@ describe('ApplianceDeployNetwork', () => {
       registerApp: (node, a) => (calls.push(['registerApp', node, a]), Promise.resolve()),
       unregisterApp: (node, id) => (calls.push(['unregisterApp', node, id]), Promise.resolve()),
       applyRoutes: (node, routes) => (calls.push(['applyRoutes', node, routes]), Promise.resolve()),
-      status: (node) => (calls.push(['status', node]), Promise.resolve({ healthy: false, problems: ['caddy is not running'] })),
+      status: (node) => (calls.push(['status', node]), Promise.resolve({ mode: 'fallback' as const, reason: 'caddy is not running' })),
       wanAddress: (node) => (calls.push(['wanAddress', node]), Promise.resolve('198.18.0.50')),
     };
     return { calls, orchestrator };
@@ -40,6 +45,7 @@ describe('ApplianceDeployNetwork', () => {
   const other: ProxyRoute = { hostname: 'other', containerIp: '10.20.0.101', containerPort: 80, publicPort: 30002, internalPort: 40002 };
 
   it('registers name and lease, applies the whole route list, and answers through the public port', async () => {
+    expect(fits).toBe(true);
     const { calls, orchestrator } = recorder();
     const net = new ApplianceDeployNetwork(orchestrator, () => [{ appId: 'a2', route: other }]);
     expect(net.netDevice()).toBe('name=eth0,bridge=proxlan,ip=dhcp');
