@@ -43,6 +43,7 @@ export interface CoreForIpc {
   appVersion: string;
   db: { status(): CoreDbStatus };
   audit: { list(query: { limit: number; beforeId?: number }): CoreAuditEntry[] };
+  now?: () => Date;
   settings: {
     getPortRanges(): CorePortRanges;
     /** Validates again, refuses ranges that would orphan assigned ports, audits as `actor`. */
@@ -91,4 +92,35 @@ export interface HandlerDeps {
    * NOT_SUPPORTED.
    */
   appliances?(connectionId: string | undefined): AppliancesForIpc;
+  /** The apps feature (deploy, lifecycle, safe commands); absent until a cluster is connected (NOT_SUPPORTED). */
+  apps?: AppsForIpc;
+  /** The built-in catalog; absent: NOT_SUPPORTED. */
+  catalog?: CatalogForIpc;
+}
+
+/** What the apps handlers call (src-main/core/deploy + src-main/core/apps build it; see apps-service.ts). */
+export interface AppsForIpc {
+  /** Validates and starts a deployment; throws VALIDATION, NOT_FOUND, CATALOG_PARAMETER_INVALID, CONFLICT. */
+  deploy(input: ParsedChannelInput<'apps.deploy'>): { operationId: string; appId: string };
+  act(appId: string, action: 'start' | 'stop' | 'restart'): { operationId: string };
+  delete(appId: string, options: { confirmDataLoss: boolean }): { operationId: string };
+  status(appId: string, signal?: AbortSignal): Promise<{
+    pve: ChannelOutput<'apps.get'>['pve'];
+    runtime: ChannelOutput<'apps.get'>['runtime'];
+    health: ChannelOutput<'apps.get'>['health'];
+    urls: ChannelOutput<'apps.get'>['urls'];
+  }>;
+  adoptable(connectionId: string, signal?: AbortSignal): Promise<ChannelOutput<'apps.adoptable'>>;
+  /** Throws VALIDATION, CONFLICT, PVE errors. */
+  adopt(connectionId: string, request: Omit<ParsedChannelInput<'apps.adopt'>, 'connectionId'>): Promise<{ appId: string }>;
+  commands: {
+    list(): ChannelOutput<'commands.list'>;
+    run(appId: string, commandId: string, params: unknown, signal?: AbortSignal): Promise<ChannelOutput<'commands.run'>>;
+  };
+}
+
+export interface CatalogForIpc {
+  list(): ChannelOutput<'catalog.list'>;
+  /** NOT_FOUND for an unknown id. */
+  get(id: string): ChannelOutput<'catalog.get'>;
 }

@@ -47,6 +47,10 @@ export const ERROR_ADVICE: Record<ErrorCode, string> = {
   APPLIANCE_VMID_TAKEN: 'Another guest uses the appliance VMID: choose a free VMID for the appliance in Settings. Proximity left that guest untouched.',
   NETWORK_PENDING_CHANGES: 'The node has network changes that are not Proximity\'s: apply or revert them in the Proxmox UI (System > Network), then provision again.',
   APPLIANCE_UNAVAILABLE: 'The network appliance is not running: repair it (Infrastructure). New apps can still be deployed in fallback mode.',
+  HEALTH_CHECK_FAILED: "The app did not answer in time: check its logs in the app's commands, then deploy again.",
+  DEPLOY_FAILED: 'Everything the deployment made was rolled back; its log names the failing step.',
+  PREFLIGHT_FAILED: 'Fix what the check names on the node (update, storage, template), then deploy again.',
+  CONFIRMATION_REQUIRED: 'Confirm that the app and its data may be deleted.',
 };
 
 /** Advice for any code string (unknown codes from a newer main get the generic advice). */

@@ -11,6 +11,22 @@ import {
 } from './appliance-schemas';
 import type { ChannelName } from './names';
 import {
+  adoptableGuestSchema,
+  adoptInputSchema,
+  appDetailSchema,
+  appIdInputSchema,
+  auditExportInputSchema,
+  auditExportSchema,
+  catalogDetailSchema,
+  catalogSummarySchema,
+  commandResultSchema,
+  deleteAppInputSchema,
+  deployInputSchema,
+  runCommandInputSchema,
+  safeCommandInfoSchema,
+  startedOperationSchema,
+} from './app-schemas';
+import {
   appSummarySchema,
   auditEntrySchema,
   databaseStatusSchema,
@@ -108,6 +124,24 @@ export const channels = {
   'appliance.natTest': { input: natTestInputSchema, output: natTestResultSchema },
   // The node's proxy routes (from the store) and which upstreams answer.
   'proxy.status': { input: applianceTargetSchema, output: proxyStatusSchema },
+  // Starts a deployment (an operation: follow it with operations.get / operations.progress); answers at once.
+  'apps.deploy': { input: deployInputSchema, output: startedOperationSchema },
+  'apps.start': { input: appIdInputSchema, output: startedOperationSchema },
+  'apps.stop': { input: appIdInputSchema, output: startedOperationSchema },
+  'apps.restart': { input: appIdInputSchema, output: startedOperationSchema },
+  // Destroys the container and its data: refused with CONFIRMATION_REQUIRED unless confirmDataLoss is true.
+  'apps.delete': { input: deleteAppInputSchema, output: startedOperationSchema },
+  'apps.get': { input: appIdInputSchema, output: appDetailSchema },
+  'catalog.list': { input: noInput, output: z.array(catalogSummarySchema) },
+  'catalog.get': { input: appIdInputSchema, output: catalogDetailSchema },
+  // The fixed commands an app offers; there is no channel that runs anything else.
+  'commands.list': { input: z.object({ appId: z.string().min(1).max(100) }).strict(), output: z.array(safeCommandInfoSchema) },
+  'commands.run': { input: runCommandInputSchema, output: commandResultSchema },
+  'audit.export': { input: auditExportInputSchema, output: auditExportSchema },
+  // Reconciles with the cluster, then lists containers Proximity did not deploy.
+  'apps.adoptable': { input: z.object({ connectionId: z.string().min(1).max(200) }).strict(), output: z.array(adoptableGuestSchema) },
+  // Adopts one: ports assigned, Proximity's tags and description written onto it.
+  'apps.adopt': { input: adoptInputSchema, output: z.object({ appId: z.string() }).strict() },
 } satisfies Record<ChannelName, ChannelSpec>;
 
 export type Channels = typeof channels;

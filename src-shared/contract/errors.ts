@@ -72,6 +72,14 @@ export const ERROR_CODES = [
   'NETWORK_PENDING_CHANGES',
   // The node's network appliance is not provisioned, not running, or a service inside it is down (fallback mode).
   'APPLIANCE_UNAVAILABLE',
+  // A deployed app did not answer its health check through its public address before the deadline.
+  'HEALTH_CHECK_FAILED',
+  // A deployment step failed; details name the step, its journal entry and its last log lines (rolled back).
+  'DEPLOY_FAILED',
+  // A node's preflight check found something that stops deployments (PVE or lxc-pve too old, no storage, ...).
+  'PREFLIGHT_FAILED',
+  // Deleting the app would delete its data and the operator has not confirmed it (`confirmDataLoss`).
+  'CONFIRMATION_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,6 +7,7 @@ export * from './result';
 export * from './schemas';
 export * from './connection-schemas';
 export * from './appliance-schemas';
+export * from './app-schemas';
 export * from './channels';
 export * from './events';
 export * from './desktop-api';

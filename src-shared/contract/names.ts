@@ -33,6 +33,19 @@ export const CHANNEL_NAMES = [
   'appliance.logs',
   'appliance.natTest',
   'proxy.status',
+  'apps.deploy',
+  'apps.start',
+  'apps.stop',
+  'apps.restart',
+  'apps.delete',
+  'apps.get',
+  'catalog.list',
+  'catalog.get',
+  'commands.list',
+  'commands.run',
+  'audit.export',
+  'apps.adoptable',
+  'apps.adopt',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -48,6 +48,7 @@ export class PortAllocator {
   private readonly statements;
   private readonly allocateTx;
   private readonly releaseTx;
+  private readonly adoptTx;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -68,6 +69,7 @@ export class PortAllocator {
     };
     this.allocateTx = db.transaction((appId: string, actor: string, n: number) => this.allocateOnce(appId, actor, n));
     this.releaseTx = db.transaction((appId: string, actor: string) => this.releaseOnce(appId, actor));
+    this.adoptTx = db.transaction((appId: string, pair: { publicPort: number; internalPort: number }, actor: string) => this.adoptOnce(appId, pair, actor));
   }
 
   allocate(appId: string, actor = 'system'): PortAssignment {
@@ -81,6 +83,16 @@ export class PortAllocator {
         throw e;
       }
     }
+  }
+
+  /**
+   * Records a pair found in use elsewhere (a container another desktop deployed, found in the cluster), so it is
+   * never handed out here. Throws NOT_FOUND (no such app), CONFLICT (the app has ports, or a port is taken).
+   */
+  adopt(appId: string, pair: { publicPort: number; internalPort: number }, actor = 'system'): PortAssignment {
+    const assigned = this.adoptTx.immediate(appId, pair, actor);
+    this.options.events?.emit('ports.changed', { appId, change: 'allocated' });
+    return assigned;
   }
 
   release(appId: string, actor = 'system'): PortAssignment {
@@ -104,6 +116,21 @@ export class PortAllocator {
     this.statements.remove.run(appId);
     this.audit.append({ actor, action: 'ports.release', target: appId, details: pairOf(current) });
     return current;
+  }
+
+  private adoptOnce(appId: string, pair: { publicPort: number; internalPort: number }, actor: string): PortAssignment {
+    if (!this.statements.appExists.get(appId)) throw new ProximityError('NOT_FOUND', `Cannot record ports: no app with id ${appId}.`, { details: { appId } });
+    const assignedAt = this.now().toISOString();
+    try {
+      this.statements.insert.run(appId, pair.publicPort, pair.internalPort, assignedAt);
+    } catch (cause) {
+      if ((cause as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw new ProximityError('CONFLICT', `Ports ${pair.publicPort}/${pair.internalPort} of app ${appId} collide with ports already assigned here.`, { details: { appId, ...pair }, cause });
+      }
+      throw cause;
+    }
+    this.audit.append({ actor, action: 'ports.adopt', target: appId, details: pair });
+    return { appId, publicPort: pair.publicPort, internalPort: pair.internalPort, assignedAt };
   }
 
   private allocateOnce(appId: string, actor: string, attempt: number): PortAssignment {

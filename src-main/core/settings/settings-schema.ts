@@ -17,6 +17,8 @@ export const SETTING_SCHEMAS = {
   'appliance.healthIntervalMs': z.number().int().min(1_000).max(3_600_000),
   // Whether the health monitor restarts a daemon it finds down (each restart is audit-logged).
   'appliance.autoRestart': z.boolean(),
+  /** Concurrent container create/clone/destroy per node (PVE serialises per guest and storage, with few workers). */
+  'deploy.maxCreatesPerNode': z.number().int().min(1).max(16),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -30,6 +32,7 @@ export const SETTING_DEFAULTS: Settings = {
   'appliance.vmid': 9999,
   'appliance.healthIntervalMs': 30_000,
   'appliance.autoRestart': true,
+  'deploy.maxCreatesPerNode': 2,
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];

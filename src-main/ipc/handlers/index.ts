@@ -4,6 +4,7 @@ import { createAppsHandlers } from './apps-handlers';
 import { createAuditHandlers } from './audit-handlers';
 import { createClusterHandlers } from './cluster-handlers';
 import { createConnectionsHandlers } from './connections-handlers';
+import { createCatalogHandlers } from './catalog-handlers';
 import { createDatabaseHandlers } from './database-handlers';
 import { createLinksHandlers } from './links-handlers';
 import { createOperationsHandlers } from './operations-handlers';
@@ -25,5 +26,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createConnectionsHandlers(deps),
     ...createClusterHandlers(deps),
     ...createApplianceHandlers(deps),
+    ...createCatalogHandlers(deps),
   };
 }

@@ -1,3 +1,4 @@
+import { ProximityError } from '../../core/errors';
 import type { AppSummary, AuditEntry, DatabaseStatus, PortAssignment, PortRanges } from '../../../src-shared/contract/schemas';
 import type { Connection } from '../../../src-shared/contract/connection-schemas';
 import type { CoreAuditEntry, CoreConnection, CoreDbStatus, CoreForIpc, CorePortAssignment, CorePortRanges } from '../handler-types';
@@ -30,6 +31,13 @@ export function toPortAssignment(a: CorePortAssignment): PortAssignment {
 
 export function toAuditEntry(e: CoreAuditEntry): AuditEntry {
   return { id: e.id, at: e.at, actor: e.actor, action: e.action, target: e.target, details: e.details };
+}
+
+/** One app with its port pair; NOT_FOUND when unknown. */
+export function appSummaryOf(core: CoreForIpc, id: string): AppSummary {
+  const app = listAppSummaries(core).find((a) => a.id === id);
+  if (!app) throw new ProximityError('NOT_FOUND', `No app with id ${id}.`, { details: { id } });
+  return app;
 }
 
 /** Apps joined with their port pair (one query each; the lists are small). */

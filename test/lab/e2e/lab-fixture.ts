@@ -35,9 +35,10 @@ export interface E2eLab {
   close(): Promise<void>;
 }
 
-export async function startE2eLab(): Promise<E2eLab> {
+/** `lockTimeoutMs`: the lab's config-lock wait (PVE: 10 s); tests of held locks shorten it. */
+export async function startE2eLab(opts: { lockTimeoutMs?: number } = {}): Promise<E2eLab> {
   // The fixture runs its own sshd (with a run dir it controls), so the lab's own is not started.
-  const lab = await startLab({ backend: 'netns', taskSeconds: 0, ssh: false, backendOptions: { userlandBinDir: USERLAND } });
+  const lab = await startLab({ backend: 'netns', taskSeconds: 0, ssh: false, backendOptions: { userlandBinDir: USERLAND }, lockTimeoutMs: opts.lockTimeoutMs });
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-ssh-'));
   let ssh: NodeSsh | undefined;
   let conn: Client | undefined;

@@ -37,6 +37,18 @@ describe('contract channel map', () => {
       'appliance.logs': { node: 'pve', service: 'dnsmasq' },
       'appliance.natTest': { node: 'pve' },
       'proxy.status': { node: 'pve' },
+      'apps.deploy': { connectionId: 'c1', catalogId: 'homer', hostname: 'homer' },
+      'apps.start': { id: 'a1' },
+      'apps.stop': { id: 'a1' },
+      'apps.restart': { id: 'a1' },
+      'apps.delete': { id: 'a1' },
+      'apps.get': { id: 'a1' },
+      'catalog.get': { id: 'homer' },
+      'commands.list': { appId: 'a1' },
+      'commands.run': { appId: 'a1', commandId: 'logs' },
+      'audit.export': { format: 'csv' },
+      'apps.adoptable': { connectionId: 'c1' },
+      'apps.adopt': { connectionId: 'c1', node: 'pve', vmid: 777, hostname: 'legacy', containerPort: 80 },
     };
     for (const name of CHANNEL_NAMES) {
       const base = minimalValid[name] ?? {};

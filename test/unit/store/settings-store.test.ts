@@ -32,6 +32,7 @@ describe('SettingsStore', () => {
       'appliance.vmid': 9999,
       'appliance.healthIntervalMs': 30_000,
       'appliance.autoRestart': true,
+      'deploy.maxCreatesPerNode': 2,
     });
   });
 
