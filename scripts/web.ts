@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openCore } from '../src-main/core/core-context';
 import { resolveDataDir } from '../src-main/core/data-dir';
+import { createCoreFeatures, type CoreFeatures } from '../src-main/core/runtime/core-features';
 import { startWebBridge } from '../src-main/web-bridge';
 import type { Lab } from '../test/lab/lab';
 import { ensureLabConnection, labSecretCipher, startWebLab } from './web-lab';
@@ -44,13 +45,17 @@ async function main(): Promise<void> {
   }
   const core = openCore({ dataDir, appVersion: pkg.version, ...(withLab && { secretCipher: labSecretCipher(dataDir) }) });
   let bridge;
+  let features: CoreFeatures | undefined;
   try {
     if (lab) {
       const c = await ensureLabConnection(core, lab);
       console.log(`Connection "${c.name}" to the lab saved (TLS ${c.tlsFingerprint}, SSH ${c.ssh?.hostKeyFingerprint})`);
     }
+    // the same wiring as the Electron shell: appliances, deploy connections, the built-in catalog
+    features = await createCoreFeatures(core, { catalogDir: path.join(repoRoot, 'resources', 'catalog') });
     bridge = await startWebBridge({
       core,
+      features: features.deps,
       port: parsePort(argv),
       staticDir: path.join(repoRoot, 'out', 'renderer'),
       appName: pkg.productName ?? 'Proximity',
@@ -63,11 +68,14 @@ async function main(): Promise<void> {
       }),
     });
   } catch (e) {
+    await features?.close();
     core.close();
     await lab?.close();
     throw e;
   }
   const opened = bridge;
+  const wired = features;
+  wired.start(); // reconcile + recover each saved connection in the background
   console.log(`Proximity web bridge (data: ${dataDir})`);
   console.log(`Open: ${opened.url}`);
   console.log('The token in that URL is required; keep it to yourself. Ctrl+C to stop.');
@@ -77,6 +85,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await opened.close();
+    await wired.close();
     core.close();
     await lab?.close();
     process.exit(0);

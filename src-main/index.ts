@@ -13,6 +13,7 @@ import type { Navigation } from '../src-shared/contract/schemas';
 import { openCore } from './core/core-context';
 import type { CoreContext } from './core/core-context';
 import { resolveDataDir } from './core/data-dir';
+import { createCoreFeatures } from './core/runtime/core-features';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, isExternalWebUrl } from '../src-shared/contract/origins';
 import { bindElectronIpc, createIpcRuntime } from './ipc';
 import type { EventHub } from './ipc';
@@ -92,6 +93,16 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     ...nativeBindingOption(),
   });
 
+  // Appliances, deploy connections and the apps feature, wired as the web bridge wires them.
+  let features;
+  try {
+    features = await createCoreFeatures(core, { catalogDir: paths.catalogDir, logger: { error: (m, e) => log(`${m}: ${String(e)}`) } });
+  } catch (e) {
+    core.close();
+    throw e;
+  }
+  const coreFeatures = features;
+
   // The canvas ports are the internal range in settings; the CSP follows it when the operator moves it.
   const canvas = followCanvasRange(core, log);
   const canvasOrigins = canvas.origins;
@@ -119,7 +130,9 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
       await shell.openExternal(url);
     },
     allowedOrigins: [APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])],
+    ...coreFeatures.deps,
   });
+  coreFeatures.start(); // reconcile + recover each saved connection in the background
   const hub = ipc.hub;
   const unbindIpc = bindElectronIpc(ipcMain, ipc.dispatcher, hub); // before the window loads
 
@@ -198,6 +211,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     unbindIpc();
     ipc.close();
     tray?.destroy();
+    void coreFeatures.close().catch((e: unknown) => log(`[appliance] stopping the health monitors: ${String(e)}`));
     core.close();
   };
   // Closing the window keeps Proximity in the tray; without a tray there is nothing left, so quit.

@@ -10,6 +10,8 @@ export function shellPaths(appPath: string) {
     preload: join(appPath, 'out', 'preload', 'index.js'),
     appIcon: join(appPath, 'resources', 'icon.png'),
     trayIcon: join(appPath, 'resources', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
+    /** the built-in app catalog (one folder per app) */
+    catalogDir: join(appPath, 'resources', 'catalog'),
   };
 }
 

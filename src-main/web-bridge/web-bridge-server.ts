@@ -11,7 +11,7 @@ import type { BridgeServerMessage } from '../../src-shared/transport/web-bridge-
 import type { SecretStorageInfo } from '../../src-shared/contract/schemas';
 import { isEventName } from '../../src-shared/contract/names';
 import type { EventHub, EventSink } from '../ipc/event-hub';
-import type { CoreForIpc } from '../ipc/handler-types';
+import type { CoreForIpc, HandlerDeps } from '../ipc/handler-types';
 import { createIpcRuntime } from '../ipc/ipc-runtime';
 import type { IpcRuntime } from '../ipc/ipc-runtime';
 import { buildContentSecurityPolicy } from '../platform/content-security-policy';
@@ -38,6 +38,8 @@ export interface WebBridgeOptions {
   /** A browser tab cannot ask the Node process to open another browser; override to allow it. */
   openExternal?: (url: string) => Promise<void>;
   logger?: { error(message: string, error?: unknown): void; warn?(message: string): void; info?(message: string): void };
+  /** The features wired on core (`createCoreFeatures(core).deps`); absent: their channels answer NOT_SUPPORTED. */
+  features?: Pick<HandlerDeps, 'apps' | 'catalog' | 'appliances'>;
 }
 
 export interface WebBridge {
@@ -127,6 +129,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       }),
     allowedOrigins: [origin],
     logger,
+    ...options.features,
   });
   const { hub, dispatcher } = runtime;
 
