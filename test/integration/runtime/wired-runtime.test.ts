@@ -114,4 +114,20 @@ describe('the wired runtime (core features through the IPC dispatcher)', () => {
     expect(core.apps.list()).toEqual([]);
     expect(core.db.handle.prepare('SELECT COUNT(*) AS n FROM port_assignments').get()).toEqual({ n: 0 });
   }, 150_000);
+
+  it('a connection added later is reconciled and its appliances read, without blocking the caller', async () => {
+    const seen = new Promise<string | null>((resolve) => {
+      const off = core.events.on('appliance.changed', (st) => {
+        off();
+        resolve(st.connectionId);
+      });
+    });
+    const added = await ensureLabConnection(core, lab); // removes the old lab connection, adds a new one
+    expect(added.id).not.toBe(connectionId);
+    expect(await seen).toBe(added.id);
+    await features.settled();
+    expect(logged).toEqual([]);
+    // the removed connection is gone from the runtime too
+    expect(() => features.runtime.appliances(connectionId)).toThrow(/no Proxmox VE connection/);
+  });
 });
