@@ -93,15 +93,15 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     ...nativeBindingOption(),
   });
 
-  // Appliances, deploy connections and the apps feature, wired as the web bridge wires them.
-  let features;
-  try {
-    features = await createCoreFeatures(core, { catalogDir: paths.catalogDir, logger: { error: (m, e) => log(`${m}: ${String(e)}`) } });
-  } catch (e) {
-    core.close();
-    throw e;
-  }
-  const coreFeatures = features;
+  // Appliances, deploy connections and the apps feature, wired as the web bridge wires them. Without a readable
+  // built-in catalog (a broken install) the rest still starts; the apps/catalog/appliance channels then answer
+  // NOT_SUPPORTED and the cause is logged.
+  const coreFeatures = await createCoreFeatures(core, { catalogDir: paths.catalogDir, logger: { error: (m, e) => log(`${m}: ${String(e)}`) } }).catch(
+    (e: unknown) => {
+      log(`[apps] the built-in catalog (${paths.catalogDir}) could not be loaded; apps are unavailable: ${String(e)}`);
+      return null;
+    },
+  );
 
   // The canvas ports are the internal range in settings; the CSP follows it when the operator moves it.
   const canvas = followCanvasRange(core, log);
@@ -130,9 +130,9 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
       await shell.openExternal(url);
     },
     allowedOrigins: [APP_ORIGIN, ...(devServerUrl ? [devServerUrl] : [])],
-    ...coreFeatures.deps,
+    ...coreFeatures?.deps,
   });
-  coreFeatures.start(); // reconcile + recover each saved connection in the background
+  coreFeatures?.start(); // reconcile + recover each saved connection in the background
   const hub = ipc.hub;
   const unbindIpc = bindElectronIpc(ipcMain, ipc.dispatcher, hub); // before the window loads
 
@@ -211,7 +211,7 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
     unbindIpc();
     ipc.close();
     tray?.destroy();
-    void coreFeatures.close().catch((e: unknown) => log(`[appliance] stopping the health monitors: ${String(e)}`));
+    void coreFeatures?.close().catch((e: unknown) => log(`[appliance] stopping the health monitors: ${String(e)}`));
     core.close();
   };
   // Closing the window keeps Proximity in the tray; without a tray there is nothing left, so quit.

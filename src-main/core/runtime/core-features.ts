@@ -36,7 +36,13 @@ export interface CoreFeatures {
 export async function createCoreFeatures(core: CoreContext, opts: { catalogDir: string; logger?: Logger; engine?: DeployEngineOptions }): Promise<CoreFeatures> {
   const logger: Logger = opts.logger ?? console;
   const runtime = new ConnectionRuntime(core, logger);
-  const feature = await createAppsFeature(core, { catalogDir: opts.catalogDir, connections: (id) => runtime.deployConnection(id), ...(opts.engine && { engine: opts.engine }) });
+  let feature: AppsFeature;
+  try {
+    feature = await createAppsFeature(core, { catalogDir: opts.catalogDir, connections: (id) => runtime.deployConnection(id), ...(opts.engine && { engine: opts.engine }) });
+  } catch (e) {
+    await runtime.close(); // nothing was started; drops its event subscriptions
+    throw e;
+  }
   const pending = new Set<Promise<void>>();
   let off: (() => void) | null = null;
 
