@@ -19,7 +19,7 @@ import { bindElectronIpc, createIpcRuntime } from './ipc';
 import type { EventHub } from './ipc';
 import { listAppSummaries } from './ipc/handlers/mappers';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './platform/app-protocol';
-import { createNavigationActions } from './platform/app-actions';
+import { createLifecycleActions, createNavigationActions } from './platform/app-actions';
 import { followCanvasRange } from './platform/canvas-origins';
 import type { CanvasOrigins } from './platform/canvas-origins';
 import { buildContentSecurityPolicy } from './platform/content-security-policy';
@@ -156,9 +156,8 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
   showWindow = () => openWindow();
 
   const appNames = new Map<string, string>();
-  // Start/stop/restart need Proxmox, which is not wired yet: say so plainly instead of pretending to act.
-  const notAvailableYet = (verb: string) => (appId: string) =>
-    notifyDesktop(`Cannot ${verb} ${appNames.get(appId) ?? appId}`, `${verb[0].toUpperCase()}${verb.slice(1)} is not available yet: Proximity is not connected to Proxmox.`, log);
+  // Start/stop/restart from the tray reach the same core action as the UI's buttons.
+  const lifecycle = createLifecycleActions(coreFeatures?.deps.apps, (title, body) => notifyDesktop(title, body, log), (id) => appNames.get(id) ?? id);
   const navigate = createNavigationActions((n) => hub.publish('ui.navigate', n), openWindow, log);
   let tray: ProximityTray | null = null;
   try {
@@ -169,9 +168,9 @@ export async function startShell(opts: ShellOptions = {}): Promise<Shell | null>
         openCanvas: navigate.openCanvas,
         deployApp: navigate.deployApp,
         showInfrastructure: navigate.showInfrastructure,
-        startApp: notAvailableYet('start'),
-        stopApp: notAvailableYet('stop'),
-        restartApp: notAvailableYet('restart'),
+        startApp: lifecycle.startApp,
+        stopApp: lifecycle.stopApp,
+        restartApp: lifecycle.restartApp,
         quit: () => app.quit(),
       },
       shellStateFromApps([]).tray,

@@ -31,3 +31,35 @@ export function createNavigationActions(
     showInfrastructure: () => go({ view: 'infrastructure' }),
   };
 }
+
+/** The tray's start / stop / restart entries. */
+export interface LifecycleActions {
+  startApp(appId: string): void;
+  stopApp(appId: string): void;
+  restartApp(appId: string): void;
+}
+
+/**
+ * Tray lifecycle entries that reach the same core action as the UI (`apps.act`, which starts an operation whose
+ * progress and result the window and notifications follow). Without the apps feature (no catalog, no Proxmox
+ * wiring) or when the action is refused at once (unknown app, not deployed), the operator gets a desktop
+ * notification saying why; nothing is pretended.
+ */
+export function createLifecycleActions(
+  apps: { act(appId: string, action: 'start' | 'stop' | 'restart'): { operationId: string } } | undefined,
+  notify: (title: string, body: string) => void,
+  nameOf: (appId: string) => string,
+): LifecycleActions {
+  const run = (action: 'start' | 'stop' | 'restart') => (appId: string) => {
+    if (!apps) {
+      notify(`Cannot ${action} ${nameOf(appId)}`, `${action[0].toUpperCase()}${action.slice(1)} is not available: Proximity is not connected to Proxmox.`);
+      return;
+    }
+    try {
+      apps.act(appId, action);
+    } catch (e) {
+      notify(`Cannot ${action} ${nameOf(appId)}`, e instanceof Error ? e.message : String(e));
+    }
+  };
+  return { startApp: run('start'), stopApp: run('stop'), restartApp: run('restart') };
+}

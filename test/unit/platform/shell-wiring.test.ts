@@ -218,7 +218,7 @@ describe('startShell', () => {
     expect(s.hub.latest('ui.navigate')).toBeUndefined(); // no stale "deploy" for a window the operator just opened
   });
 
-  it('rebuilds the tray from app state; start/stop report they are not available yet', async () => {
+  it('rebuilds the tray from app state; start reaches the same core action as the UI (which refuses an app that is not deployed)', async () => {
     const s = await start();
     expect(trayTemplate().map((i) => i.label)).toContain('No apps deployed');
     const app = s.core.apps.insert({ catalogId: 'gitea', name: 'Gitea', hostname: 'gitea', status: 'stopped' });
@@ -228,7 +228,7 @@ describe('startShell', () => {
     expect(start_.enabled).toBe(true);
     (start_.click as () => void)();
     await new Promise((r) => setImmediate(r));
-    expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: 'Cannot start Gitea', body: expect.stringMatching(/not available yet/) })]);
+    expect(mock.Notification.shown).toEqual([expect.objectContaining({ title: 'Cannot start Gitea', body: expect.stringMatching(/has no container yet/) })]);
   });
 
   it('keeps following app state after one tray update failed', async () => {
