@@ -104,6 +104,8 @@ function ConnectionForm({ api, editing, onClose }: { api: DesktopApi; editing: C
   return (
     <>
       <div className="stack">
+        {!locked && (
+          <>
         <div className="form-grid">{field('name', 'Name', { placeholder: 'Home lab' })}</div>
         <div className="form-grid form-grid-host">
           {field('host', 'Proxmox host', { placeholder: 'pve.example.lan or 192.168.1.10' })}
@@ -167,13 +169,15 @@ function ConnectionForm({ api, editing, onClose }: { api: DesktopApi; editing: C
             { value: 'password', label: 'SSH password', content: <div className="form-grid">{field('sshPassword', 'SSH password', { type: 'password', autoComplete: 'off', hint: keptHint })}</div> },
           ]}
         />
+          </>
+        )}
         {error && <ErrorNotice error={error} testId="connection-error" />}
         {probe && !locked && <FingerprintPanel probe={probe} confirmed={confirmed} onConfirmedChange={setConfirmed} />}
         {probe?.tls.clusterCaError && !locked && <p className="muted">Cluster CA not read: {probe.tls.clusterCaError}</p>}
         {locked && (
           <>
             <p role="status" data-testid="connection-saved">
-              Saved. Testing every part of the connection:
+              Saved “{draft.name.trim()}”. Testing every part of the connection:
             </p>
             {testError && <ErrorNotice error={testError} testId="connection-test-error" />}
             <ConnectionTestResults report={report} />
