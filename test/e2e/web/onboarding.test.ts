@@ -2,7 +2,7 @@
 // web`'s bridge, against the real core and the lab (virtual backend): a first run leads to adding a connection;
 // the operator checks the certificate and SSH host key fingerprints (compared here with what the lab says it
 // made), confirms, saves, sees every part of "Test connection" pass, and finds the node on the Infrastructure
-// screen. Every dialog touched passes axe (no serious/critical) in both themes; screenshots in test-results/screens.
+// screen; a replaced certificate is explained and re-pinned on confirmation. Every dialog touched passes axe (no serious/critical) in both themes; screenshots in test-results/screens.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,6 +99,19 @@ describe.skipIf(!haveChromium)('onboarding in real Chromium against the lab', ()
         expect(await page.getByTestId('nodes-table').textContent()).toMatch(/free/);
         await check('infrastructure');
         expect(core.connectionService.list()).toMatchObject([{ name: 'Lab', tlsFingerprint: api.fingerprint }]);
+
+        // A replaced certificate (the pin made stale behind the UI's back): the test says so, the panel explains
+        // and shows old and new, and re-pins only when the operator confirms.
+        const stale = Array(32).fill('AA').join(':');
+        await core.connectionService.repin({ id: core.connectionService.list()[0].id, kind: 'tls', fingerprint: stale }, 'e2e');
+        await page.getByTestId('connection-item-test').click();
+        await page.getByTestId('repin-panel').waitFor({ timeout: 15_000 });
+        await page.getByTestId('repin-look').click();
+        await expect.poll(() => page.getByTestId('repin-new').textContent(), { timeout: 15_000 }).toBe(api.fingerprint);
+        await check('repin');
+        await page.getByTestId('repin-confirm').click();
+        await page.getByTestId('repin-panel').waitFor({ state: 'detached', timeout: 30_000 });
+        expect(core.connectionService.list()[0].tlsFingerprint).toBe(api.fingerprint);
 
         // The other dialogs: edit (secrets kept unless re-entered) and remove (asks first).
         await page.getByTestId('connection-item-edit').click();
