@@ -104,9 +104,13 @@ export function validateConnection(d: ConnectionDraft, editing = false): Connect
 
 const sshHostOf = (d: ConnectionDraft) => d.sshHost.trim() || d.host.trim();
 
-/** `connections.probe` for the draft: the certificate and SSH host key, no credential sent. */
+/**
+ * `connections.probe` for the draft: the certificate and SSH host key. With an SSH key, main also logs in with it
+ * to read the cluster CA (public-key auth reveals nothing to an impostor); a password is never sent by a probe.
+ */
 export function toProbeInput(d: ConnectionDraft): ChannelInput<'connections.probe'> {
-  return { host: d.host.trim(), port: Number(d.port), ssh: { host: sshHostOf(d), port: Number(d.sshPort), user: d.sshUser.trim() } };
+  const key = d.sshAuthMode === 'key' && d.sshKey.trim() ? { auth: { kind: 'key' as const, privateKey: d.sshKey } } : {};
+  return { host: d.host.trim(), port: Number(d.port), ssh: { host: sshHostOf(d), port: Number(d.sshPort), user: d.sshUser.trim(), ...key } };
 }
 
 /** `connections.add` with the fingerprints the operator confirmed. */

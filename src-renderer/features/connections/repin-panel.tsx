@@ -32,7 +32,7 @@ export function RepinPanel({ api, connection, kind }: { api: DesktopApi; connect
   const repin = async () => {
     if (!now) return;
     setBusy(true);
-    const r = await api.connections.repin(kind === 'tls' ? { id: connection.id, kind, fingerprint: now } : { id: connection.id, kind, fingerprint: now });
+    const r = await api.connections.repin({ id: connection.id, kind, fingerprint: now });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setProbe(null);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectionAddInputSchema } from '../../../src-shared/contract/connection-schemas';
 import { TooltipProvider } from '../../../src-renderer/components/tooltip';
 import { EMPTY_CONNECTION, validateConnection } from '../../../src-renderer/features/connections/connection-form';
 import { followConnections, useConnectionsStore } from '../../../src-renderer/features/connections/connections-store';
@@ -171,6 +172,30 @@ describe('Proxmox connections over the real IPC runtime, against the lab', () =>
     await screen.findByTestId('infrastructure-not-connected');
     expect(real.core.connectionService.list()).toEqual([]);
   }, 90_000);
+
+  it('a token without enough privileges: the privileges part fails and names what is missing', async () => {
+    const { api, ssh } = lab.info;
+    const made = await lab.control<{ tokens: Array<{ tokenId: string; tokenSecret: string }> }>('/access', {
+      userid: 'ops@pve',
+      password: 'pw-ops-1',
+      acl: [{ path: '/vms', roles: ['PVEVMUser'] }],
+      tokens: [{ tokenid: 'ui', acl: [{ path: '/vms', roles: ['PVEVMUser'] }] }],
+    });
+    const input = connectionAddInputSchema.parse({
+      name: 'Limited',
+      host: '127.0.0.1',
+      port: Number(new URL(api.url).port),
+      auth: { kind: 'token', tokenId: made.tokens[0].tokenId, secret: made.tokens[0].tokenSecret },
+      tlsFingerprint: api.fingerprint,
+      ssh: { host: ssh!.host, port: ssh!.port, user: ssh!.user, auth: { kind: 'key', privateKey: fs.readFileSync(ssh!.privateKeyPath, 'utf8') }, hostKeyFingerprint: ssh!.hostKeyFingerprint },
+    });
+    await real.core.connectionService.add(input, 'test');
+    show();
+    fireEvent.click(await screen.findByTestId('connection-item-test'));
+    const results = screen.getByTestId('connection-item-results');
+    await waitFor(() => expect(states(results)).toEqual(['ok', 'ok', 'ok', 'failed', 'ok', 'ok']), { timeout: 20_000 });
+    expect(within(results).getByTestId('privileges-missing').textContent).toMatch(/Missing: .*\S+ on \/\S*/);
+  }, 30_000);
 
   it('a host that does not answer: the probe error is shown with what to do, nothing is saved', async () => {
     show();

@@ -8,6 +8,8 @@ export interface LabProcess {
   info: LabInfo;
   /** POSTs a fault to the control endpoint (`test/lab/README.md`, "Faults"); rejects on a non-2xx answer. */
   fault(body: Record<string, unknown>): Promise<void>;
+  /** POSTs to any control path (e.g. `/access` to create a limited user) and returns the JSON answer. */
+  control<T = unknown>(pathname: string, body: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,8 @@ export function startLabProcess(args: string[] = ['--task-seconds', '0', '--fast
       const info = JSON.parse(out.slice(0, nl)) as LabInfo;
       resolve({
         info,
-        fault: (body) => post(`${info.control.url}/faults`, info.control.token, body),
+        fault: async (body) => void (await post(`${info.control.url}/faults`, info.control.token, body)),
+        control: async <T,>(pathname: string, body: Record<string, unknown>) => JSON.parse(await post(`${info.control.url}${pathname}`, info.control.token, body)) as T,
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
@@ -47,11 +50,13 @@ export function startLabProcess(args: string[] = ['--task-seconds', '0', '--fast
   });
 }
 
-function post(url: string, token: string, body: unknown): Promise<void> {
+function post(url: string, token: string, body: unknown): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers: { 'X-Lab-Token': token, 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`lab control ${url}: HTTP ${res.statusCode}`))));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve(text) : reject(new Error(`lab control ${url}: HTTP ${res.statusCode} ${text}`))));
     });
     req.on('error', reject);
     req.end(JSON.stringify(body));
