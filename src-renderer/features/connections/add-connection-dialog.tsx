@@ -173,7 +173,6 @@ function ConnectionForm({ api, editing, onClose }: { api: DesktopApi; editing: C
         )}
         {error && <ErrorNotice error={error} testId="connection-error" />}
         {probe && !locked && <FingerprintPanel probe={probe} confirmed={confirmed} onConfirmedChange={setConfirmed} />}
-        {probe?.tls.clusterCaError && !locked && <p className="muted">Cluster CA not read: {probe.tls.clusterCaError}</p>}
         {locked && (
           <>
             <p role="status" data-testid="connection-saved">

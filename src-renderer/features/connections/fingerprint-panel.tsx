@@ -15,12 +15,18 @@ export function FingerprintPanel({ probe, confirmed, onConfirmedChange }: { prob
             {probe.tls.fingerprint}
           </dd>
         </div>
-        {ca && (
+        {(ca || probe.tls.clusterCaError) && (
           <div className="field">
             <dt>Cluster CA (SHA-256)</dt>
-            <dd className="mono" data-testid="cluster-ca">
-              {ca.fingerprint} {ca.signsLeaf ? '(issued this certificate)' : '(did NOT issue this certificate)'}
-            </dd>
+            {ca ? (
+              <dd className="mono" data-testid="cluster-ca">
+                {ca.fingerprint} {ca.signsLeaf ? '(issued this certificate)' : '(did NOT issue this certificate)'}
+              </dd>
+            ) : (
+              <dd className="muted" data-testid="cluster-ca">
+                Not read: {probe.tls.clusterCaError}
+              </dd>
+            )}
           </div>
         )}
         <div className="field">

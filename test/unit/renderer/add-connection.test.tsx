@@ -101,6 +101,8 @@ describe('Proxmox connections over the real IPC runtime, against the lab', () =>
     fireEvent.click(screen.getByTestId('connection-probe'));
     await waitFor(() => expect(screen.getByTestId('tls-fingerprint').textContent).toBe(api.fingerprint), { timeout: 10_000 });
     expect(screen.getByTestId('ssh-fingerprint').textContent).toBe(ssh!.hostKeyFingerprint);
+    // the probe logged in with the key to read the cluster CA; the lab's node has none, and the dialog says so
+    expect(screen.getByTestId('cluster-ca').textContent).toMatch(/^Not read: \S/);
     expect(save.disabled).toBe(true);
     fireEvent.click(screen.getByTestId('connection-confirm'));
     expect(save.disabled).toBe(false);
