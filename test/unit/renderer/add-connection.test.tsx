@@ -133,9 +133,15 @@ describe('Proxmox connections over the real IPC runtime, against the lab', () =>
     } finally {
       await lab.fault({ kind: 'nodeOffline', node: lab.info.nodes[0], on: false });
     }
-    stops.pop()!();
-    await act(() => real.api.system.setVisible({ visible: false }));
-    expect(real.core.proxmox.clusterState(id).nextTickInMs()).toBeUndefined();
+    // the window is hidden (minimised, another tab): followVisibility tells main, which stops polling
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      await waitFor(() => expect(real.core.proxmox.clusterState(id).nextTickInMs()).toBeUndefined());
+    } finally {
+      Reflect.deleteProperty(document, 'visibilityState');
+    }
+    expect(document.visibilityState).toBe('visible');
   }, 60_000);
 
   it('a changed certificate: the test says so, the panel shows old and new, re-pins only on confirmation; edit; remove with confirmation', async () => {
