@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { CONNECTION_TEST_STEPS, Connection, ConnectionProbeResult, ConnectionTestReport } from '../../../src-shared/contract/connection-schemas';
+import type { CONNECTION_TEST_STEPS, Connection, ConnectionTestReport } from '../../../src-shared/contract/connection-schemas';
 import type { DesktopApi, Unsubscribe } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
 
@@ -34,8 +34,6 @@ export interface ConnectionsState {
   testErrors: Record<string, IpcError>;
   testing: Record<string, true>;
   openDialog(dialog: ConnectionDialog): void;
-  /** Backwards name used by screens: open "add" or close. */
-  setDialogOpen(open: boolean): void;
   load(api: DesktopApi): Promise<void>;
   apply(connections: Connection[]): void;
   /** Runs `connections.test` and keeps its report. */
@@ -51,7 +49,6 @@ export const useConnectionsStore = create<ConnectionsState>((set, get) => ({
   testErrors: {},
   testing: {},
   openDialog: (dialog) => set({ dialog }),
-  setDialogOpen: (open) => set({ dialog: open ? { mode: 'add' } : null }),
   load: async (api) => {
     const r = await api.connections.list();
     set(r.ok ? { connections: r.value, loaded: true, loadError: null } : { loadError: r.error });
@@ -84,5 +81,3 @@ export function mismatchOf(report: ConnectionTestReport | undefined): 'tls' | 's
   const step = report?.steps.find((s) => s.code === 'TLS_FINGERPRINT_MISMATCH' || s.code === 'SSH_HOST_KEY_MISMATCH');
   return !step ? null : step.code === 'TLS_FINGERPRINT_MISMATCH' ? 'tls' : 'ssh';
 }
-
-export type { ConnectionProbeResult };
