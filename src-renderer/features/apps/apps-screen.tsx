@@ -1,4 +1,4 @@
-import { LayoutGrid, Rocket, Search } from 'lucide-react';
+import { LayoutGrid, PlugZap, Rocket, Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import type { AppStatus, AppSummary } from '../../../src-shared/contract/schemas';
@@ -13,6 +13,7 @@ import { APP_STATUS_LOOK } from '../../components/status-badge';
 import { TextField } from '../../components/text-field';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
 import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/infrastructure-store';
+import { useConnectionsStore } from '../connections/connections-store';
 import { useNavigationStore } from '../navigation/navigation-store';
 import { filterApps, nodesOf } from './app-filters';
 import { canRunAppAction, type AppAction } from './app-actions';
@@ -31,6 +32,12 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
   const applianceAddress = useInfrastructureStore(applianceAddressOf);
   const openCanvas = useNavigationStore((s) => s.openCanvas);
   const show = useNavigationStore((s) => s.show);
+  // A first run: nothing deployed and no Proxmox connection yet, so the way forward is adding one.
+  const firstRun = useConnectionsStore((s) => s.loaded && s.connections.length === 0);
+  const startOnboarding = () => {
+    show('infrastructure');
+    useConnectionsStore.getState().openDialog({ mode: 'add' });
+  };
   const runAction = useAppActionRunner(api);
   const openInBrowser = useOpenInBrowser(api);
   const [toDelete, setToDelete] = useState<AppSummary | null>(null);
@@ -68,6 +75,19 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
             <Skeleton key={i} size="lg" className="skeleton-row" />
           ))}
         </div>
+      ) : apps.length === 0 && firstRun ? (
+        <EmptyState
+          icon={<PlugZap size={22} />}
+          title="Welcome to Proximity"
+          testId="apps-first-run"
+          actions={
+            <Button variant="primary" icon={<PlugZap size={15} aria-hidden />} onClick={startOnboarding} data-testid="first-run-add-connection">
+              Add a Proxmox connection
+            </Button>
+          }
+        >
+          Start by connecting your Proxmox host: you confirm its certificate and SSH host key, test the connection, and then deploy apps from the catalog.
+        </EmptyState>
       ) : apps.length === 0 ? (
         <EmptyState
           icon={<LayoutGrid size={22} />}

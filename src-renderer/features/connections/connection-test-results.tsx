@@ -1,20 +1,35 @@
-import { CheckCircle2, CircleDashed, XCircle } from 'lucide-react';
-import { TEST_PART_LABELS, TEST_PARTS, type ConnectionTestResult } from './connections-store';
+import { CheckCircle2, CircleDashed, MinusCircle, XCircle } from 'lucide-react';
+import type { ConnectionTestReport } from '../../../src-shared/contract/connection-schemas';
+import { TEST_STEP_LABELS, TEST_STEPS } from './connections-store';
 
-/** One line per part of "test connection": reachable, TLS, auth, privileges, SSH, pct; not-yet-run parts are dashed. */
-export function ConnectionTestResults({ result }: { result: ConnectionTestResult | null }) {
+const ICONS = { ok: CheckCircle2, failed: XCircle, skipped: MinusCircle, pending: CircleDashed } as const;
+const SPOKEN = { ok: 'passed', failed: 'failed', skipped: 'skipped', pending: 'not tested' } as const;
+
+/**
+ * One line per part of "Test connection" (`connections.test`): reachable, TLS, auth, privileges (the missing ones
+ * named), SSH, pct. Parts not run yet are dashed.
+ */
+export function ConnectionTestResults({ report, testId = 'connection-test-results' }: { report: ConnectionTestReport | null | undefined; testId?: string }) {
   return (
-    <ul className="test-results" aria-label="Connection test" data-testid="connection-test-results">
-      {TEST_PARTS.map((part) => {
-        const found = result?.parts.find((p) => p.part === part);
-        const state = !found ? 'pending' : found.ok ? 'ok' : 'failed';
-        const Icon = state === 'ok' ? CheckCircle2 : state === 'failed' ? XCircle : CircleDashed;
+    <ul className="test-results" aria-label="Connection test" data-testid={testId}>
+      {TEST_STEPS.map((step) => {
+        const found = report?.steps.find((s) => s.step === step);
+        const state = found?.status ?? 'pending';
+        const Icon = ICONS[state];
         return (
-          <li key={part} data-part={part} data-state={state}>
+          <li key={step} data-part={step} data-state={state}>
             <Icon size={16} aria-hidden />
-            <span className="test-part">{TEST_PART_LABELS[part]}</span>
-            <span className="muted">{found?.message ?? (state === 'pending' ? 'Not tested yet' : '')}</span>
-            <span className="visually-hidden">{state === 'ok' ? 'passed' : state === 'failed' ? 'failed' : 'not tested'}</span>
+            <span className="test-part">{TEST_STEP_LABELS[step]}</span>
+            <span className="muted">
+              {found?.message ?? 'Not tested yet'}
+              {found?.missing && found.missing.length > 0 && (
+                <span className="test-missing" data-testid="privileges-missing">
+                  {' '}
+                  Missing: {found.missing.join(', ')}.
+                </span>
+              )}
+            </span>
+            <span className="visually-hidden">{SPOKEN[state]}</span>
           </li>
         );
       })}

@@ -1,20 +1,18 @@
 import { create } from 'zustand';
-import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
+import type { CONNECTION_TEST_STEPS, Connection, ConnectionTestReport } from '../../../src-shared/contract/connection-schemas';
+import type { DesktopApi, Unsubscribe } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
-import type { ConnectionDraft } from './connection-form';
 
 /**
- * Onboarding: adding a Proxmox connection. Channels are not in the contract yet; expected:
- *   `connections.test` ConnectionDraft (secrets included, never stored by the test) -> ConnectionTestResult
- *   `connections.add` ConnectionDraft + { fingerprint, sshHostKey } (the values the operator confirmed)
- *        -> { id }  (main refuses with TLS_FINGERPRINT_MISMATCH / SSH_HOST_KEY_MISMATCH when they changed)
- * `canTestConnections` tells whether main offers them; until then the dialog says so.
+ * Proxmox connections as main has them (`connections.list` + event `connections.changed`), the add/edit dialog's
+ * state, and the "Test connection" reports per connection (`connections.test`, a request: not stored by main).
  */
-export const TEST_PARTS = ['reachable', 'tls', 'auth', 'privileges', 'ssh', 'pct'] as const;
-export type TestPart = (typeof TEST_PARTS)[number];
+export type TestStep = (typeof CONNECTION_TEST_STEPS)[number];
+// The contract's order (a copy: the renderer loads no zod module); the type keeps the two equal.
+export const TEST_STEPS = ['tcp', 'tls', 'auth', 'privileges', 'ssh', 'pct'] as const satisfies typeof CONNECTION_TEST_STEPS;
 
-export const TEST_PART_LABELS: Record<TestPart, string> = {
-  reachable: 'Host reachable',
+export const TEST_STEP_LABELS: Record<TestStep, string> = {
+  tcp: 'Host reachable',
   tls: 'TLS certificate',
   auth: 'Authentication',
   privileges: 'Privileges',
@@ -22,64 +20,64 @@ export const TEST_PART_LABELS: Record<TestPart, string> = {
   pct: 'pct available',
 };
 
-export interface ConnectionTestPart {
-  part: TestPart;
-  ok: boolean;
-  /** What was found, or why it failed and what to do. */
-  message: string;
-}
-
-export interface ConnectionTestResult {
-  parts: ConnectionTestPart[];
-  /** SHA-256 fingerprint of the PVE certificate, `AB:CD:...`, for the operator to compare with `pvenode cert info`. */
-  fingerprint: string | null;
-  /** The node's SSH host key fingerprint, `SHA256:...`. */
-  sshHostKey: string | null;
-}
-
-type Method<I, O> = (input: I) => Promise<{ ok: true; value: O } | { ok: false; error: IpcError }>;
-interface ConnectionsApi {
-  test?: Method<ConnectionDraft, ConnectionTestResult>;
-  add?: Method<ConnectionDraft & { fingerprint: string; sshHostKey: string }, { id: string }>;
-}
-const connectionsApi = (api: DesktopApi) => ((api as unknown as Record<string, ConnectionsApi | undefined>).connections ?? {}) as ConnectionsApi;
-
-/** True when main offers `connections.test` (the dialog enables "Test connection"). */
-export function canTestConnections(api: DesktopApi): boolean {
-  return typeof connectionsApi(api).test === 'function';
-}
+/** What the dialog edits: a new profile, or a saved one by id. */
+export type ConnectionDialog = { mode: 'add' } | { mode: 'edit'; id: string } | null;
 
 export interface ConnectionsState {
-  dialogOpen: boolean;
-  testing: boolean;
-  result: ConnectionTestResult | null;
-  error: IpcError | null;
-  setDialogOpen(open: boolean): void;
-  /** Runs `connections.test`; a new draft invalidates an earlier result (the caller clears it on edit). */
-  test(api: DesktopApi, draft: ConnectionDraft): Promise<void>;
-  clearResult(): void;
+  /** False until the first `connections.list` answered (first run is known only then). */
+  loaded: boolean;
+  connections: Connection[];
+  loadError: IpcError | null;
+  dialog: ConnectionDialog;
+  /** The last test of each connection, by id; `testing` holds the ids being tested. */
+  reports: Record<string, ConnectionTestReport>;
+  testErrors: Record<string, IpcError>;
+  testing: Record<string, true>;
+  openDialog(dialog: ConnectionDialog): void;
+  load(api: DesktopApi): Promise<void>;
+  apply(connections: Connection[]): void;
+  /** Runs `connections.test` and keeps its report. */
+  test(api: DesktopApi, id: string): Promise<ConnectionTestReport | null>;
 }
 
-export const useConnectionsStore = create<ConnectionsState>((set) => ({
-  dialogOpen: false,
-  testing: false,
-  result: null,
-  error: null,
-  setDialogOpen: (dialogOpen) => set({ dialogOpen, ...(dialogOpen ? {} : { result: null, error: null }) }),
-  test: async (api, draft) => {
-    const method = connectionsApi(api).test;
-    if (!method) {
-      set({ error: { code: 'NOT_SUPPORTED', message: 'Testing a connection arrives with the Proxmox layer (not connected yet).' } });
-      return;
-    }
-    set({ testing: true, error: null, result: null });
-    const r = await method(draft);
-    set(r.ok ? { testing: false, result: r.value } : { testing: false, error: r.error });
+export const useConnectionsStore = create<ConnectionsState>((set, get) => ({
+  loaded: false,
+  connections: [],
+  loadError: null,
+  dialog: null,
+  reports: {},
+  testErrors: {},
+  testing: {},
+  openDialog: (dialog) => set({ dialog }),
+  load: async (api) => {
+    const r = await api.connections.list();
+    set(r.ok ? { connections: r.value, loaded: true, loadError: null } : { loadError: r.error });
   },
-  clearResult: () => set({ result: null, error: null }),
+  apply: (connections) => {
+    const ids = new Set(connections.map((c) => c.id));
+    const keep = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([k]) => ids.has(k)));
+    set({ connections, loaded: true, reports: keep(get().reports), testErrors: keep(get().testErrors) });
+  },
+  test: async (api, id) => {
+    set({ testing: { ...get().testing, [id]: true } });
+    const r = await api.connections.test({ id });
+    const { [id]: _done, ...testing } = get().testing;
+    const { [id]: _old, ...testErrors } = get().testErrors;
+    if (r.ok) set({ testing, testErrors, reports: { ...get().reports, [id]: r.value } });
+    else set({ testing, testErrors: { ...testErrors, [id]: r.error } });
+    return r.ok ? r.value : null;
+  },
 }));
 
-/** Every part passed and both keys are known: only then may the operator confirm and save. */
-export function testPassed(result: ConnectionTestResult | null): boolean {
-  return !!result && result.fingerprint !== null && result.sshHostKey !== null && TEST_PARTS.every((p) => result.parts.find((x) => x.part === p)?.ok);
+/** Keeps the store in step with main: loads the list now and applies every `connections.changed`. */
+export function followConnections(api: DesktopApi): Unsubscribe {
+  const stop = api.onConnectionsChanged((list) => useConnectionsStore.getState().apply(list));
+  void useConnectionsStore.getState().load(api);
+  return stop;
+}
+
+/** The pin a failed test step says no longer matches: `tls` or `ssh`, or null. */
+export function mismatchOf(report: ConnectionTestReport | undefined): 'tls' | 'ssh' | null {
+  const step = report?.steps.find((s) => s.code === 'TLS_FINGERPRINT_MISMATCH' || s.code === 'SSH_HOST_KEY_MISMATCH');
+  return !step ? null : step.code === 'TLS_FINGERPRINT_MISMATCH' ? 'tls' : 'ssh';
 }

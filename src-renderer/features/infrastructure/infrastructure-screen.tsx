@@ -1,44 +1,117 @@
 import { Cpu, HardDrive, MemoryStick, Plug, PlugZap, Router, Server } from 'lucide-react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
-import { Button } from '../../components/button';
-import { AddConnectionDialog } from '../connections/add-connection-dialog';
-import { useConnectionsStore } from '../connections/connections-store';
-import { Badge, type Tone } from '../../components/status-badge';
 import { Banner } from '../../components/banner';
+import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { DataTable } from '../../components/data-table';
 import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
 import { ScreenHeader } from '../../components/screen-header';
+import { Skeleton } from '../../components/skeleton';
+import { Badge, type Tone } from '../../components/status-badge';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
+import { AddConnectionDialog } from '../connections/add-connection-dialog';
+import { ConnectionsList } from '../connections/connections-list';
+import { useConnectionsStore } from '../connections/connections-store';
 import { formatBytes } from '../system/system-screen';
-import { useInfrastructureStore, type NodeHealth } from './infrastructure-store';
+import { historyKey, useInfrastructureStore, type ClusterNode } from './infrastructure-store';
+import { NodeSparkline } from './node-sparkline';
+import './infrastructure.css';
 
 const HEALTH_TONE: Record<string, Tone> = { healthy: 'good', online: 'good', degraded: 'warn', down: 'bad', offline: 'bad', unknown: 'neutral' };
 
-/** Nodes and the network appliance. Until main offers the connection channels, says what will be here. */
+interface NodeRow extends ClusterNode {
+  connectionId: string;
+  connectionName: string;
+}
+
+/**
+ * The Proxmox connections, every node of their clusters (live from `cluster.changed`: status, CPU, memory and
+ * container storage with what is free, and a small chart) and the network appliance. A first run (no
+ * connection) leads to adding one.
+ */
 export function InfrastructureScreen({ api }: { api: DesktopApi }) {
-  const { connected, nodes, appliance } = useInfrastructureStore();
-  const openAddConnection = () => useConnectionsStore.getState().setDialogOpen(true);
+  const { loaded, connections, loadError } = useConnectionsStore();
+  const { clusters, clusterErrors, history, appliance } = useInfrastructureStore();
+  const openAdd = () => useConnectionsStore.getState().openDialog({ mode: 'add' });
+  const rows: NodeRow[] = connections.flatMap((c) => (clusters[c.id]?.nodes ?? []).map((n) => ({ ...n, connectionId: c.id, connectionName: c.name })));
   return (
     <section className="screen" data-testid="infrastructure-screen">
       <ScreenHeader title={SCREEN_INFO.infrastructure.title} subtitle={SCREEN_INFO.infrastructure.subtitle} />
-      {!connected ? (
+      {loadError && <ErrorNotice error={loadError} testId="connections-load-error" />}
+      {!loaded ? (
+        !loadError && <Skeleton size="lg" />
+      ) : connections.length === 0 ? (
         <EmptyState
           icon={<Plug size={22} />}
           title="No Proxmox connection yet"
           testId="infrastructure-not-connected"
           actions={
-            <Button variant="primary" icon={<PlugZap size={15} aria-hidden />} onClick={openAddConnection} data-testid="add-connection">
+            <Button variant="primary" icon={<PlugZap size={15} aria-hidden />} onClick={openAdd} data-testid="add-first-connection">
               Add a Proxmox connection
             </Button>
           }
         >
-          Connecting to Proxmox arrives with the Proxmox layer: you will add a host with an API token or a user and password, confirm its certificate fingerprint and SSH host key, test the
-          connection, and provision the network appliance.
+          Add your Proxmox host with an API token or a user and password and the SSH login, confirm its certificate fingerprint and SSH host key, and test the connection.
         </EmptyState>
       ) : (
         <div className="stack">
+          <ConnectionsList api={api} />
+          {connections.map((c) => clusterErrors[c.id] && <ErrorNotice key={c.id} error={clusterErrors[c.id]} testId="cluster-error" />)}
+          <DataTable<NodeRow>
+            caption="Nodes"
+            testId="nodes-table"
+            rows={rows}
+            rowKey={(n) => historyKey(n.connectionId, n.node)}
+            columns={[
+              { key: 'node', header: <><Server size={13} aria-hidden /> Node</>, cell: (n) => (connections.length > 1 ? `${n.node} (${n.connectionName})` : n.node) },
+              { key: 'status', header: 'Status', cell: (n) => <Badge tone={HEALTH_TONE[n.status]} label={n.status} testId="node-status" /> },
+              {
+                key: 'cpu',
+                header: <><Cpu size={13} aria-hidden /> CPU</>,
+                cell: (n) => (
+                  <div className="node-metric">
+                    <ProgressBar value={n.cpu * 100} label={`${n.node} CPU`} />
+                    <span className="muted">
+                      {Math.round(n.cpu * 100)} % of {n.maxcpu} cores · {n.freeCpu.toFixed(1)} free
+                    </span>
+                  </div>
+                ),
+              },
+              {
+                key: 'mem',
+                header: <><MemoryStick size={13} aria-hidden /> Memory</>,
+                cell: (n) => (
+                  <div className="node-metric">
+                    <ProgressBar value={n.maxmemBytes ? (n.memBytes / n.maxmemBytes) * 100 : 0} label={`${n.node} memory`} />
+                    <span className="muted">
+                      {formatBytes(n.memBytes)} of {formatBytes(n.maxmemBytes)} · {formatBytes(n.freeMemBytes)} free
+                    </span>
+                  </div>
+                ),
+              },
+              {
+                key: 'disk',
+                header: <><HardDrive size={13} aria-hidden /> Container storage</>,
+                cell: (n) => {
+                  const st = n.storages.filter((s) => s.content.includes('rootdir'));
+                  return st.length === 0 ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    <ul className="node-storages">
+                      {st.map((s) => (
+                        <li key={s.storage}>
+                          <span className="mono">{s.storage}</span> {formatBytes(s.freeBytes)} free of {formatBytes(s.totalBytes)}
+                        </li>
+                      ))}
+                    </ul>
+                  );
+                },
+              },
+              { key: 'chart', header: 'Recent use', cell: (n) => <NodeSparkline samples={history[historyKey(n.connectionId, n.node)] ?? []} label={`${n.node} recent use`} /> },
+            ]}
+          />
           {appliance?.fallback && (
             <Banner tone="warn" role="alert" title="Fallback mode" testId="appliance-fallback">
               The network appliance is not usable, so apps are reached directly. Repair it to restore DNS names and the reverse proxy.
@@ -69,22 +142,9 @@ export function InfrastructureScreen({ api }: { api: DesktopApi }) {
                 ))}
               </dl>
             ) : (
-              <p className="muted">Not provisioned.</p>
+              <p className="muted">Not connected yet: the appliance's status and provisioning arrive with the appliance orchestrator.</p>
             )}
           </Card>
-          <DataTable<NodeHealth>
-            caption="Nodes"
-            testId="nodes-table"
-            rows={nodes}
-            rowKey={(n) => n.node}
-            columns={[
-              { key: 'node', header: <><Server size={13} aria-hidden /> Node</>, cell: (n) => n.node },
-              { key: 'status', header: 'Status', cell: (n) => <Badge tone={HEALTH_TONE[n.status]} label={n.status} /> },
-              { key: 'cpu', header: <><Cpu size={13} aria-hidden /> CPU</>, cell: (n) => <ProgressBar value={n.cpu * 100} label={`${n.node} CPU`} /> },
-              { key: 'mem', header: <><MemoryStick size={13} aria-hidden /> Memory</>, cell: (n) => `${formatBytes(n.memUsedBytes)} / ${formatBytes(n.memTotalBytes)}` },
-              { key: 'disk', header: <><HardDrive size={13} aria-hidden /> Disk</>, cell: (n) => `${formatBytes(n.diskUsedBytes)} / ${formatBytes(n.diskTotalBytes)}` },
-            ]}
-          />
         </div>
       )}
       <AddConnectionDialog api={api} />

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
 import { startWebBridge, type WebBridge } from '../../../src-main/web-bridge';
+import { seriousViolations } from './axe-check';
 import { ensureFreshRenderer } from './build-renderer';
 import { seedCore } from './seed-core';
 
@@ -15,21 +15,7 @@ const staticDir = path.join(repoRoot, 'out', 'renderer');
 // Screenshots for people to look at (git-ignored, not compared).
 const shotsDir = path.join(repoRoot, 'test-results', 'screens');
 const haveChromium = fs.existsSync(CHROMIUM);
-
-type AxeResult = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> };
 const SCREENS = ['apps', 'catalog', 'infrastructure', 'activity', 'settings', 'system'] as const;
-
-/** Runs axe-core (loaded into the page through CDP, which the page's CSP does not govern) and keeps serious/critical. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const run = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeResult[] }> } }).axe.run;
-    return (await run({ exclude: [['[data-radix-focus-guard]']] }, { resultTypes: ['violations'] })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
 
 // Every screen, dialog and menu of the UI in real Chromium under the real CSP, against the real core, in both
 // themes: no serious or critical axe-core violation, no CSP violation or script error, and a screenshot each.
@@ -119,7 +105,7 @@ describe.skipIf(!haveChromium)('screens in real Chromium: accessibility in both 
         await page.getByTestId('toast').waitFor();
         await check('toast');
         await page.getByTestId('nav-infrastructure').click();
-        await page.getByTestId('add-connection').click();
+        await page.getByTestId('add-first-connection').click();
         await page.getByTestId('add-connection-dialog').waitFor();
         await page.getByTestId('connection-host').fill('https://pve');
         await page.getByTestId('connection-port').focus(); // leaves the host field: its error shows

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openCore, type CoreContext } from '../../../src-main/core/core-context';
+import { openCore, type CoreContext, type OpenCoreOptions } from '../../../src-main/core/core-context';
 import type { EventHub } from '../../../src-main/ipc/event-hub';
 import { createIpcRuntime } from '../../../src-main/ipc/ipc-runtime';
 import { createDesktopApi, type DesktopApi } from '../../../src-shared/contract/desktop-api';
@@ -19,10 +19,11 @@ export interface RealDesktopApi {
 /**
  * The renderer's `window.proximity` over main's REAL IPC runtime (dispatcher with zod checks, handlers, event
  * hub) and a real core on a temp SQLite file: the same path as Electron IPC, minus the Electron transport.
+ * `secretCipher` (e.g. connection-kit's aesCipher) lets connections be saved; `proxmox` tunes their polling.
  */
-export function openRealDesktopApi(): RealDesktopApi {
+export function openRealDesktopApi(options: Pick<OpenCoreOptions, 'secretCipher' | 'proxmox'> = {}): RealDesktopApi {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'proximity-renderer-'));
-  const core = openCore({ dataDir, appVersion: '1.2.3-test' });
+  const core = openCore({ dataDir, appVersion: '1.2.3-test', ...options });
   const opened: string[] = [];
   const runtime = createIpcRuntime(core, {
     runtime: 'electron',
