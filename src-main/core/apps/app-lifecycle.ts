@@ -90,7 +90,7 @@ export class AppLifecycle {
           this.core.apps.delete(app.id);
         } else {
           await teardownApp(
-            { appId: app.id, node: app.node ?? undefined, vmid: app.vmid ?? undefined, registered: true, published: true },
+            { appId: app.id, node: app.node ?? undefined, vmid: app.vmid ?? undefined, registered: true, published: true, mode: recordedMode(app.spec) },
             { core: this.core, conn, slots: this.engine.slots, actor: this.actor(), log: (l) => ctx.log(l), signal: ctx.signal },
           );
         }
@@ -154,4 +154,10 @@ export class AppLifecycle {
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The network mode an app's spec records (undefined when it has no readable spec). */
+function recordedMode(spec: unknown): 'appliance' | 'fallback' | undefined {
+  const r = appSpecSchema.safeParse(spec);
+  return r.success ? r.data.mode : undefined;
 }

@@ -16,6 +16,11 @@ export interface TeardownTarget {
   registered?: boolean;
   /** routes were (or may have been) applied */
   published?: boolean;
+  /**
+   * the network the app was deployed with (its spec's or journal's mode): routes, name and lease are removed
+   * through it whatever the node's appliance looks like now; absent (older records) means the node's current one
+   */
+  mode?: 'appliance' | 'fallback';
 }
 
 export interface TeardownOptions {
@@ -71,8 +76,9 @@ export async function teardownApp(t: TeardownTarget, o: TeardownOptions): Promis
       o.log(`Could not undo ${name}: ${(e as Error).message}`);
     }
   };
-  if (t.published && t.node) await part('routes', () => o.conn.network.unpublish(t.node!, t.appId, o.signal));
-  if (t.registered && t.node) await part('name and lease', () => o.conn.network.detach(t.node!, t.appId, o.signal));
+  const network = () => (t.mode ? Promise.resolve(o.conn.networks.of(t.mode)) : o.conn.networks.choose(t.node!, o.signal));
+  if (t.published && t.node) await part('routes', async () => (await network()).unpublish(t.node!, t.appId, o.signal));
+  if (t.registered && t.node) await part('name and lease', async () => (await network()).detach(t.node!, t.appId, o.signal));
   if (t.vmid !== undefined && t.node) {
     await part('container', async () => {
       const r = await destroyOwnedContainer(o, t.node!, t.vmid!, t.appId);

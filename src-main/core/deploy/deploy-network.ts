@@ -48,6 +48,34 @@ export interface DeployNetwork {
   health(node: string, signal?: AbortSignal): Promise<string | null>;
 }
 
+/** The networks of one connection: the one a new app on a node gets, and the one an existing app was deployed with. */
+export interface DeployNetworks {
+  /**
+   * The network for a new app on `node`, chosen after the node: the appliance when that node's appliance serves
+   * apps now, else fallback. Never throws for an appliance it cannot read (fallback then; the reason is logged).
+   */
+  choose(node: string, signal?: AbortSignal): Promise<DeployNetwork>;
+  /**
+   * The network an app recorded with `mode` (its spec, its journal) was deployed with: teardown always goes
+   * through it, whatever the node's appliance looks like now. Throws NOT_SUPPORTED when this connection has none.
+   */
+  of(mode: DeployNetwork['mode']): DeployNetwork;
+}
+
+/**
+ * A connection with one network for every node (tests, tools): `choose` always answers it; `of` answers it for
+ * its own mode and throws NOT_SUPPORTED for the other.
+ */
+export function singleNetwork(network: DeployNetwork): DeployNetworks {
+  return {
+    choose: () => Promise.resolve(network),
+    of: (mode) => {
+      if (mode !== network.mode) throw new ProximityError('NOT_SUPPORTED', `This connection has no ${mode} network (only ${network.mode}).`, { details: { mode } });
+      return network;
+    },
+  };
+}
+
 const bridgeSchema = ifaceNameSchema;
 
 /** Checks the facts a member carries before they reach an appliance config file. */

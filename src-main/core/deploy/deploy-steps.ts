@@ -14,7 +14,7 @@ import { adoptTaggedGuests } from './cluster-port-sync';
 import { composeUp, installDocker } from './container-runtime';
 import { descriptionFor, tagsFor, type AppSpec } from './app-spec';
 import type { DeployConnection, DeployCore, DeployEngineOptions, DeployPlan, DeployStep } from './deploy-types';
-import type { PublishedApp } from './deploy-network';
+import type { DeployNetwork, PublishedApp } from './deploy-network';
 import { healthUrl, waitHealthy } from './health-check';
 import type { NodeSlots } from './node-slots';
 import type { Preflight } from './preflight';
@@ -31,6 +31,8 @@ export interface RunState {
   op: OperationContext;
   resources?: ClusterResource[];
   node?: string;
+  /** the network of the chosen node (appliance or fallback), chosen right after the node */
+  network?: DeployNetwork;
   rootStorage?: string;
   templateVolid?: string;
   vmid?: number;
@@ -110,11 +112,13 @@ function chooseNode(s: RunState): string {
 async function template(svc: StepServices, s: RunState): Promise<void> {
   const node = chooseNode(s);
   s.node = node;
-  s.detail({ node });
+  s.network = await timed(s, () => s.conn.networks.choose(node, s.op.signal));
+  s.detail({ node, mode: s.network.mode });
+  s.op.log(`Network on ${node}: ${s.network.mode === 'appliance' ? 'the network appliance' : 'fallback (vmbr0, reached directly)'}.`);
   const report = await timed(s, () => svc.preflight.require({
     connectionId: s.conn.id,
     pve: s.conn.pve,
-    network: s.conn.network,
+    network: s.network!,
     node,
     template: svc.options.template,
     templateStorage: svc.options.templateStorage,
@@ -147,7 +151,7 @@ function appSpec(s: RunState): AppSpec {
     ports: s.ports!,
     containerPort: s.manifest.expose.port,
     healthPath: s.manifest.health.path,
-    mode: s.conn.network.mode,
+    mode: s.network!.mode,
     deploymentId: s.deploymentId,
     urls: s.urls,
   };
@@ -186,7 +190,7 @@ async function create(svc: StepServices, s: RunState): Promise<void> {
                 cores,
                 memory,
                 rootfs: `${s.rootStorage}:${disk}`,
-                nets: [s.conn.network.netDevice(node)],
+                nets: [s.network!.netDevice(node)],
                 unprivileged: true,
                 // PVE lets only root@pam itself set keyctl; a token sets nesting here and keyctl over SSH below
                 features: s.conn.tokenAuth ? 'nesting=1' : 'keyctl=1,nesting=1',
@@ -240,7 +244,7 @@ async function start(svc: StepServices, s: RunState): Promise<void> {
 async function register(svc: StepServices, s: RunState): Promise<void> {
   const member = { appId: s.plan.appId, hostname: s.plan.request.hostname, mac: s.mac!, ip: s.ip! };
   s.detail({ member });
-  await timed(s, () => s.conn.network.attach(s.node!, member, s.op.signal));
+  await timed(s, () => s.network!.attach(s.node!, member, s.op.signal));
   svc.core.apps.place(s.plan.appId, { node: s.node!, vmid: s.vmid!, ip: s.ip!, mac: s.mac! });
 }
 
@@ -251,7 +255,7 @@ function published(s: RunState): PublishedApp {
 /** Step 6: Docker, the compose file, `up -d`. */
 async function runtime(svc: StepServices, s: RunState): Promise<void> {
   const ssh = s.conn.ssh(s.node!);
-  const origin = await timed(s, () => s.conn.network.publicOrigin(s.node!, published(s), s.op.signal));
+  const origin = await timed(s, () => s.network!.publicOrigin(s.node!, published(s), s.op.signal));
   const rendered = renderCompose(s.manifest, s.plan.request.params, {}, { deployment: { publicUrl: origin, hostname: s.plan.request.hostname } });
   for (const secret of rendered.secrets) if (secret.source === 'generated') s.op.log(`Generated a value for "${secret.label}" (a secret: not logged).`);
   const vault = new AppSecrets(svc.core.db, svc.core.secretCipher, svc.core.now);
@@ -271,7 +275,7 @@ async function runtime(svc: StepServices, s: RunState): Promise<void> {
 /** Step 7: proxy routes, then health through the public address. */
 async function publish(svc: StepServices, s: RunState): Promise<void> {
   s.detail({ published: true });
-  const pub = await timed(s, () => s.conn.network.publish(s.node!, published(s), s.op.signal));
+  const pub = await timed(s, () => s.network!.publish(s.node!, published(s), s.op.signal));
   s.urls = pub.urls;
   const url = healthUrl(pub.healthBase, s.manifest.health.path);
   s.op.log(`Checking health at ${url}.`);

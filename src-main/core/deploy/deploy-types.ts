@@ -12,7 +12,7 @@ import type { PveClient } from '../pve/pve-client';
 import type { RemoteExec } from '../ssh/pct-commands';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { SqliteDatabase } from '../store/database';
-import type { DeployNetwork } from './deploy-network';
+import type { DeployNetworks } from './deploy-network';
 
 /** The eight steps of a deployment, in order (the seed's flow). */
 export const DEPLOY_STEPS = ['ports', 'template', 'create', 'start', 'register', 'runtime', 'publish', 'record'] as const;
@@ -54,7 +54,8 @@ export interface DeployConnection {
   pve: PveClient;
   /** SSH to a node of this cluster (pct exec/push, pct set) */
   ssh(node: string): RemoteExec;
-  network: DeployNetwork;
+  /** the network of each node (chosen per node after node selection) and of each recorded mode (teardown) */
+  networks: DeployNetworks;
   /** true when the API credentials are a token: keyctl is then set over SSH (PVE allows it only to root@pam) */
   tokenAuth: boolean;
 }

@@ -246,7 +246,9 @@ export function teardownTargetOf(d: JournalDeployment<DeployPlan>): TeardownTarg
   const reached = (step: string) => d.steps.some((s) => s.step === step);
   const created = detail('create');
   const node = (created.node as string | undefined) ?? (detail('template').node as string | undefined);
+  const mode = detail('template').mode;
   return {
+    mode: mode === 'appliance' || mode === 'fallback' ? mode : undefined,
     appId: d.plan.appId,
     node,
     vmid: typeof created.vmid === 'number' ? created.vmid : undefined,

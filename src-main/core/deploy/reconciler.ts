@@ -96,6 +96,7 @@ export async function adoptContainer(core: DeployCore, conn: DeployConnection, i
   const cfg = await getContainerConfig(conn.pve, req.node, req.vmid);
   const ownTags = typeof cfg.tags === 'string' ? cfg.tags : '';
   if (parseTags(ownTags)) throw new ProximityError('CONFLICT', `CT ${req.vmid} is already a Proximity app.`, { details: { vmid: req.vmid } });
+  const mode = (await conn.networks.choose(req.node)).mode;
   const appId = randomUUID();
   const app = core.db.transaction(() => {
     const rec = core.apps.insert({ id: appId, catalogId: req.catalogId, name: req.name ?? cfg.hostname ?? req.hostname, hostname: req.hostname, node: req.node, vmid: req.vmid, status: 'unknown', connectionId: conn.id });
@@ -103,7 +104,7 @@ export async function adoptContainer(core: DeployCore, conn: DeployConnection, i
     return rec;
   })();
   const pair = core.ports.get(appId)!;
-  const spec: AppSpec = { v: 1, appId, catalogId: req.catalogId, hostname: req.hostname, ports: { public: pair.publicPort, internal: pair.internalPort }, containerPort: req.containerPort, healthPath: req.healthPath, mode: conn.network.mode };
+  const spec: AppSpec = { v: 1, appId, catalogId: req.catalogId, hostname: req.hostname, ports: { public: pair.publicPort, internal: pair.internalPort }, containerPort: req.containerPort, healthPath: req.healthPath, mode };
   try {
     const kept = ownTags.split(/[;, ]+/).filter((t) => t && /^[a-z0-9_][a-z0-9_\-+.]*$/i.test(t));
     await setContainerConfig(conn.pve, req.node, req.vmid, { set: { tags: [...kept, ...tagsFor(spec).split(';')].join(';'), description: (typeof cfg.description === 'string' && cfg.description ? `${cfg.description.replace(/\n*$/, '')}\n` : '') + descriptionFor(spec, app.name) }, digest: cfg.digest });

@@ -6,7 +6,7 @@ import { ApplianceHealthMonitor } from '../appliance/appliance-health-monitor';
 import { NetworkApplianceOrchestrator } from '../appliance/network-appliance-orchestrator';
 import { proxmoxNodeAccess } from '../appliance/proxmox-node-access';
 import type { CoreContext } from '../core-context';
-import { ApplianceDeployNetwork, FallbackDeployNetwork, type DeployNetwork, type RouteSource } from '../deploy/deploy-network';
+import { ApplianceDeployNetwork, FallbackDeployNetwork, type DeployNetworks, type RouteSource } from '../deploy/deploy-network';
 import type { DeployConnection } from '../deploy/deploy-types';
 import { ProximityError } from '../errors';
 import { storeDesiredState } from './store-desired-state';
@@ -17,8 +17,8 @@ interface ConnectionEntry {
   orchestrator: NetworkApplianceOrchestrator;
   monitor: ApplianceHealthMonitor;
   routes: RouteSource;
-  /** the last status seen per node (`appliance.changed`), which picks the deploy network */
-  modes: Map<string, ApplianceStatus['mode']>;
+  /** the connection's two networks, chosen between per node */
+  networks: DeployNetworks;
 }
 
 /**
@@ -64,9 +64,10 @@ export class ConnectionRuntime {
 
   /**
    * The engine's view of a connection: PVE client and SSH from core.proxmox, token auth from the profile's auth
-   * kind, and the network: the appliance (`ApplianceDeployNetwork`) when every node status seen for the
-   * connection says `appliance`, else `FallbackDeployNetwork` (vmbr0, DHCP from the LAN, direct access; the
-   * deployment's spec and URLs then say `fallback`). Throws NOT_FOUND for an unknown connection.
+   * kind, and the networks: per node, the appliance (`ApplianceDeployNetwork`) when that node's appliance
+   * status says `appliance` now, else `FallbackDeployNetwork` (vmbr0, DHCP from the LAN, direct access; the
+   * deployment's spec and URLs then say `fallback`); teardown uses the app's recorded mode. Throws NOT_FOUND for
+   * an unknown connection.
    */
   deployConnection(connectionId: string): DeployConnection {
     const id = this.resolve(connectionId);
@@ -77,7 +78,7 @@ export class ConnectionRuntime {
       id,
       pve: proxmox.client(id),
       ssh: (node) => ({ exec: async (argv, opts) => (await proxmox.ssh(id, node)).exec(argv, opts) }),
-      network: this.networkOf(e),
+      networks: e.networks,
       tokenAuth: record.authKind === 'token',
     };
   }
@@ -108,16 +109,31 @@ export class ConnectionRuntime {
     await Promise.all([...this.entries.values()].map((e) => e.monitor.stop()));
   }
 
-  private networkOf(e: ConnectionEntry): DeployNetwork {
-    const modes = [...e.modes.values()];
-    return modes.length > 0 && modes.every((m) => m === 'appliance') ? new ApplianceDeployNetwork(e.orchestrator, e.routes) : new FallbackDeployNetwork();
+  /**
+   * The networks of a connection: `choose(node)` reads that node's appliance status (live: a deployment must not
+   * land on a stopped appliance) and answers the appliance network only when it says `appliance`; a status that
+   * cannot be read answers fallback (logged). `of(mode)` answers either network.
+   */
+  private networksOf(id: string, orchestrator: NetworkApplianceOrchestrator, routes: RouteSource): DeployNetworks {
+    const appliance = new ApplianceDeployNetwork(orchestrator, routes);
+    const fallback = new FallbackDeployNetwork();
+    return {
+      choose: async (node, signal) => {
+        try {
+          return (await orchestrator.status(node, signal)).mode === 'appliance' ? appliance : fallback;
+        } catch (err) {
+          this.logger.error(`[appliance] status of ${id}/${node}: deploying in fallback mode`, err);
+          return fallback;
+        }
+      },
+      of: (mode) => (mode === 'appliance' ? appliance : fallback),
+    };
   }
 
   private noteStatus(s: ApplianceStatus): void {
     if (!s.connectionId) return;
     const e = this.entries.get(s.connectionId);
     if (!e) return;
-    e.modes.set(s.node, s.mode);
     if (s.container !== 'missing' && s.container !== 'foreign') e.monitor.watch(s.node);
   }
 
@@ -132,7 +148,7 @@ export class ConnectionRuntime {
       { connectionId: id },
     );
     const monitor = new ApplianceHealthMonitor({ appliances: orchestrator, audit: core.audit, settings: core.settings, logger: this.logger });
-    e = { orchestrator, monitor, routes: desired.routeSource, modes: new Map() };
+    e = { orchestrator, monitor, routes: desired.routeSource, networks: this.networksOf(id, orchestrator, desired.routeSource) };
     this.entries.set(id, e);
     if (this.started) monitor.start();
     return e;

@@ -99,9 +99,9 @@ describe('the wired runtime (core features through the IPC dispatcher)', () => {
   });
 
   it('apps.deploy of a catalog app runs on the lab in fallback mode; its failure (no processes on the virtual backend) leaves nothing behind', async () => {
-    // no appliance on the node: the deploy connection says fallback (vmbr0, DHCP from the LAN)
-    expect(features.runtime.deployConnection(connectionId).network.mode).toBe('fallback');
+    // no appliance on the node: its deploy network is fallback (vmbr0, DHCP from the LAN)
     const node = lab.info.nodes[0];
+    expect((await features.runtime.deployConnection(connectionId).networks.choose(node)).mode).toBe('fallback');
     const before = (await lab.emulator.callApi('GET', `/nodes/${node}/lxc`, {})) as Array<{ vmid: number | string }>;
     const started = await call<{ operationId: string }>('apps.deploy', { connectionId, catalogId: 'it-tools', hostname: 'tools' });
     const op = await settled(started.operationId, 120_000);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { openCore } from '../../../../src-main/core/core-context';
 import { loadCatalogFolder } from '../../../../src-main/core/catalog/catalog-folder';
-import { FallbackDeployNetwork } from '../../../../src-main/core/deploy/deploy-network';
+import { FallbackDeployNetwork, singleNetwork } from '../../../../src-main/core/deploy/deploy-network';
 import { DeploymentEngine } from '../../../../src-main/core/deploy/deployment-engine';
 import { deployCoreOf, type DeployConnection } from '../../../../src-main/core/deploy/deploy-types';
 import { PveClient } from '../../../../src-main/core/pve/pve-client';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   await pins.set(`lab/${cfg.node}`, { fingerprint: cfg.ssh.hostKeyFingerprint, algorithm: 'ssh-ed25519', pinnedAt: new Date().toISOString() });
   const ssh = new NodeSshClient({ nodeId: `lab/${cfg.node}`, host: cfg.ssh.host, port: cfg.ssh.port, user: cfg.ssh.user, auth: { kind: 'key', privateKey: fs.readFileSync(cfg.ssh.privateKeyPath) } }, { pins });
   const catalog = new Map((await loadCatalogFolder(cfg.catalogDir)).apps.map((a) => [a.manifest.id, a.manifest]));
-  const conn: DeployConnection = { id: 'lab', pve, ssh: () => ssh, network: new FallbackDeployNetwork(), tokenAuth: true };
+  const conn: DeployConnection = { id: 'lab', pve, ssh: () => ssh, networks: singleNetwork(new FallbackDeployNetwork()), tokenAuth: true };
   const die = () => process.kill(process.pid, 'SIGKILL');
   const engine = new DeploymentEngine(deployCoreOf(core), () => conn, (id) => catalog.get(id), {
     beforeStep: (step, deploymentId) => {

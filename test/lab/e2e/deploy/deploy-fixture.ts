@@ -7,7 +7,7 @@ import path from 'node:path';
 import { openCore, type CoreContext } from '../../../../src-main/core/core-context';
 import { loadCatalogFolder } from '../../../../src-main/core/catalog/catalog-folder';
 import type { Manifest } from '../../../../src-main/core/catalog/manifest-schema';
-import { FallbackDeployNetwork, type DeployNetwork } from '../../../../src-main/core/deploy/deploy-network';
+import { FallbackDeployNetwork, singleNetwork, type DeployNetwork } from '../../../../src-main/core/deploy/deploy-network';
 import { DeploymentEngine } from '../../../../src-main/core/deploy/deployment-engine';
 import { deployCoreOf, type DeployConnection, type DeployEngineOptions } from '../../../../src-main/core/deploy/deploy-types';
 import { PveClient } from '../../../../src-main/core/pve/pve-client';
@@ -62,7 +62,7 @@ export async function startDeployRig(e: E2eLab, opts: { dataDir?: string; engine
   const pve = labPveClient(e);
   const ssh = await labSsh(e, opts.sshPort);
   const catalog = opts.catalog ?? (await builtInCatalog());
-  const conn: DeployConnection = { id: CONNECTION_ID, pve, ssh: () => ssh, network: opts.network ?? new FallbackDeployNetwork(), tokenAuth: true };
+  const conn: DeployConnection = { id: CONNECTION_ID, pve, ssh: () => ssh, networks: singleNetwork(opts.network ?? new FallbackDeployNetwork()), tokenAuth: true };
   const engine = new DeploymentEngine(deployCoreOf(core), (id) => (id === CONNECTION_ID ? conn : fail(id)), (id) => catalog.get(id), {
     leaseTimeoutMs: 30_000,
     dockerReadyTimeoutMs: 30_000,
