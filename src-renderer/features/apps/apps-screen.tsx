@@ -135,7 +135,7 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
           )}
         </>
       )}
-      <AppDetailDialog />
+      <AppDetailDialog api={api} />
       <ConfirmDialog
         open={toDelete !== null}
         onOpenChange={(open) => !open && setToDelete(null)}

@@ -148,7 +148,7 @@ describe('Apps screen on the real core', () => {
     await waitFor(() => expect(real.opened).toEqual(['http://10.0.0.2:30000/']));
   });
 
-  it('the app name opens its details: status, where it runs, ports; metrics, commands and logs say they are not connected yet', async () => {
+  it('the app name opens its details: status, where it runs, ports; live status from apps.get; metrics not connected yet', async () => {
     const [id] = addApps(real.core, ['Nextcloud']);
     show();
     await waitFor(() => expect(rows()).toHaveLength(1));
@@ -158,7 +158,35 @@ describe('Apps screen on the real core', () => {
     expect(detail.textContent).toContain('pve1 · 300');
     act(() => void real.core.apps.updateStatus(id, 'failed'));
     await waitFor(() => expect(within(detail).getByText('Failed')).toBeTruthy());
+    // this main has no apps feature (no cluster connected): apps.get answers NOT_SUPPORTED, shown with its reason
+    expect((await within(detail).findByTestId('app-live-error')).dataset.errorCode).toBe('NOT_SUPPORTED');
+    fireEvent.mouseDown(within(detail).getByTestId('tab-metrics'));
+    expect((await within(detail).findByText('Metrics: not connected yet')).tagName).toBe('H2');
+  });
+
+  it('details over main\'s apps feature: apps.get\'s status view, the safe commands (commands.list/run) and logs', async () => {
+    real.dispose();
+    real = await openRealDesktopApiWithFeatures();
+    addApps(real.core, ['Nextcloud']);
+    show();
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    fireEvent.click(within(rows()[0]).getByTestId('app-details'));
+    const detail = await screen.findByTestId('app-detail');
+    // no container on a connected cluster: main reports no PVE, runtime or health view (and no error)
+    expect((await within(detail).findByTestId('app-live-pve')).textContent).toMatch(/not reported/);
+    expect(within(detail).getByTestId('app-live-health').textContent).toBe('not checked');
+
+    fireEvent.mouseDown(within(detail).getByTestId('tab-commands'));
+    const commands = await within(detail).findByTestId('app-commands');
+    const listed = await real.api.commands.list({ appId: rows()[0].dataset.appId! });
+    if (!listed.ok) throw new Error(listed.error.message);
+    expect(within(commands).getAllByRole('listitem').map((li) => li.dataset.testid)).toEqual(listed.value.map((c) => `command-${c.id}`));
+    fireEvent.click(within(commands).getByTestId('run-command-disk-usage'));
+    const refused = await within(commands).findByTestId('command-error');
+    expect(refused.dataset.errorCode).toBe('CONFLICT');
+    expect(refused.textContent).toContain('Nextcloud has no container yet.');
+
     fireEvent.mouseDown(within(detail).getByTestId('tab-logs'));
-    expect((await within(detail).findByText('Logs: not connected yet')).tagName).toBe('H2');
+    expect((await within(detail).findByTestId('logs-error')).textContent).toContain('Nextcloud has no container yet.');
   });
 });
