@@ -14,6 +14,8 @@ export interface RealDesktopApi {
   hub: EventHub;
   /** URLs `links.openExternal` was asked to open. */
   opened: string[];
+  /** Every channel the renderer invoked, in order, with its input (as sent, before main's checks). */
+  calls: Array<{ channel: string; input: unknown }>;
   dispose(): void;
 }
 
@@ -57,8 +59,12 @@ function wire(core: CoreContext, dataDir: string, deps: Partial<CoreFeatures['de
   });
   const sender = { isTopFrame: true, url: 'app://proximity/index.html' };
   let sinkId = 0;
+  const calls: RealDesktopApi['calls'] = [];
   const api = createDesktopApi({
-    invoke: (channel, input) => runtime.dispatcher.dispatch(channel, input, sender),
+    invoke: (channel, input) => {
+      calls.push({ channel, input });
+      return runtime.dispatcher.dispatch(channel, input, sender);
+    },
     subscribe: (event, listener) => runtime.hub.subscribe({ id: `renderer-test-${sinkId++}`, send: (_e, payload) => listener(payload) }, event),
   });
   return {
@@ -66,6 +72,7 @@ function wire(core: CoreContext, dataDir: string, deps: Partial<CoreFeatures['de
     api,
     hub: runtime.hub,
     opened,
+    calls,
     dispose: () => {
       runtime.close();
       void closeFeatures();
