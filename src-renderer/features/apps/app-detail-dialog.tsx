@@ -1,5 +1,6 @@
-import { Activity, FileText, Terminal } from 'lucide-react';
+import { Activity } from 'lucide-react';
 import { create } from 'zustand';
+import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import { CopyButton } from '../../components/copy-button';
 import { Dialog } from '../../components/dialog';
 import { EmptyState } from '../../components/empty-state';
@@ -7,30 +8,30 @@ import { StatusBadge } from '../../components/status-badge';
 import { Tabs } from '../../components/tabs';
 import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/infrastructure-store';
 import { accessUrlsOf } from './app-access';
+import { AppCommands, AppLiveStatus, AppLogs } from './app-detail-live';
 import { useAppsStore } from './apps-store';
 
 /**
- * Which app's details are open. Metrics, commands and logs need channels main does not have yet; expected:
+ * Which app's details are open. The live status is `apps.get`, commands are `commands.list|run`, logs the `logs`
+ * safe command (app-detail-live.tsx). Metrics have no channel yet; expected:
  *   `apps.metrics` { id, timeframe: 'hour'|'day' } -> RRD points from PVE `rrddata` (cpu, mem, netin, netout)
- *   `apps.runCommand` { id, command: one of the catalog's safe commands } -> { output }
- *   `apps.logs` { id, lines } -> { lines: string[] }
  */
 export const useAppDetailStore = create<{ appId: string | null; open(appId: string | null): void }>((set) => ({
   appId: null,
   open: (appId) => set({ appId }),
 }));
 
-/** An app's details: status, where it runs, its ports and URLs; metrics, safe commands and logs as tabs. */
-export function AppDetailDialog() {
+/** An app's details: status (live from `apps.get`), where it runs, its ports and URLs; metrics, safe commands and logs as tabs. */
+export function AppDetailDialog({ api }: { api: DesktopApi }) {
   const appId = useAppDetailStore((s) => s.appId);
   const open = useAppDetailStore((s) => s.open);
   const app = useAppsStore((s) => s.apps.find((a) => a.id === appId) ?? null);
   const address = useInfrastructureStore(applianceAddressOf);
   if (!app) return null;
   const urls = accessUrlsOf(app, address);
-  const later = (what: string) => (
-    <EmptyState icon={what === 'Metrics' ? <Activity size={22} /> : what === 'Commands' ? <Terminal size={22} /> : <FileText size={22} />} title={`${what}: not connected yet`}>
-      {what === 'Metrics' ? 'CPU, memory and network charts from Proxmox arrive with the Proxmox layer.' : what === 'Commands' ? 'The app’s safe commands and their output arrive with the apps layer.' : 'The app’s logs arrive with the apps layer.'}
+  const metricsLater = (
+    <EmptyState icon={<Activity size={22} />} title="Metrics: not connected yet">
+      CPU, memory and network charts from Proxmox arrive with a metrics channel in main.
     </EmptyState>
   );
   return (
@@ -42,6 +43,7 @@ export function AppDetailDialog() {
             value: 'overview',
             label: 'Overview',
             content: (
+              <>
               <dl>
                 <div className="field">
                   <dt>Status</dt>
@@ -77,11 +79,13 @@ export function AppDetailDialog() {
                   </dd>
                 </div>
               </dl>
+              <AppLiveStatus api={api} appId={app.id} />
+              </>
             ),
           },
-          { value: 'metrics', label: 'Metrics', content: later('Metrics') },
-          { value: 'commands', label: 'Commands', content: later('Commands') },
-          { value: 'logs', label: 'Logs', content: later('Logs') },
+          { value: 'metrics', label: 'Metrics', content: metricsLater },
+          { value: 'commands', label: 'Commands', content: <AppCommands api={api} appId={app.id} /> },
+          { value: 'logs', label: 'Logs', content: <AppLogs api={api} appId={app.id} /> },
         ]}
       />
     </Dialog>

@@ -6,7 +6,7 @@ import { ActionMenu, type MenuAction } from '../../components/dropdown-menu';
 import { IconButton } from '../../components/icon-button';
 import { StatusBadge } from '../../components/status-badge';
 import { accessUrlsOf } from './app-access';
-import { NOT_WIRED_REASON, type AppAction } from './app-actions';
+import type { AppAction } from './app-actions';
 
 export interface AppRowHandlers {
   openCanvas(app: AppSummary): void;
@@ -14,8 +14,6 @@ export interface AppRowHandlers {
   openInBrowser(url: string): void;
   run(action: AppAction, app: AppSummary): void;
   askDelete(app: AppSummary): void;
-  /** Which lifecycle actions main offers today (their channels exist). */
-  wired: Readonly<Record<AppAction, boolean>>;
 }
 
 export interface AppRowProps {
@@ -28,14 +26,13 @@ export interface AppRowProps {
 /** One app in the apps list: status, node, ports, access URL with copy, quick actions. */
 export const AppRow = memo(function AppRow({ app, index, applianceAddress, handlers }: AppRowProps) {
   const url = accessUrlsOf(app, applianceAddress)[0]?.url ?? null;
-  const reason = (a: AppAction) => (handlers.wired[a] ? undefined : NOT_WIRED_REASON);
   const actions: MenuAction[] = [
     { key: 'open-canvas', label: 'Open canvas', icon: <AppWindow size={15} aria-hidden />, run: () => handlers.openCanvas(app) },
     { key: 'open-browser', label: 'Open in browser', icon: <ExternalLink size={15} aria-hidden />, disabledReason: url ? undefined : 'No address until the network appliance is provisioned', run: () => url && handlers.openInBrowser(url) },
-    { key: 'start', label: 'Start', icon: <Play size={15} aria-hidden />, separated: true, disabledReason: reason('start') ?? (app.status === 'running' ? 'Already running' : undefined), run: () => handlers.run('start', app) },
-    { key: 'stop', label: 'Stop', icon: <Square size={15} aria-hidden />, disabledReason: reason('stop') ?? (app.status === 'stopped' ? 'Already stopped' : undefined), run: () => handlers.run('stop', app) },
-    { key: 'restart', label: 'Restart', icon: <RotateCw size={15} aria-hidden />, disabledReason: reason('restart'), run: () => handlers.run('restart', app) },
-    { key: 'delete', label: 'Delete…', icon: <Trash2 size={15} aria-hidden />, tone: 'bad', separated: true, disabledReason: reason('delete'), run: () => handlers.askDelete(app) },
+    { key: 'start', label: 'Start', icon: <Play size={15} aria-hidden />, separated: true, disabledReason: app.status === 'running' ? 'Already running' : undefined, run: () => handlers.run('start', app) },
+    { key: 'stop', label: 'Stop', icon: <Square size={15} aria-hidden />, disabledReason: app.status === 'stopped' ? 'Already stopped' : undefined, run: () => handlers.run('stop', app) },
+    { key: 'restart', label: 'Restart', icon: <RotateCw size={15} aria-hidden />, run: () => handlers.run('restart', app) },
+    { key: 'delete', label: 'Delete…', icon: <Trash2 size={15} aria-hidden />, tone: 'bad', separated: true, run: () => handlers.askDelete(app) },
   ];
   return (
     <div className="app-row" role="row" aria-rowindex={index + 2} data-testid="app-row" data-app-id={app.id} data-status={app.status}>

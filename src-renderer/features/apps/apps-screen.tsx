@@ -16,7 +16,6 @@ import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/in
 import { useConnectionsStore } from '../connections/connections-store';
 import { useNavigationStore } from '../navigation/navigation-store';
 import { filterApps, nodesOf } from './app-filters';
-import { canRunAppAction, type AppAction } from './app-actions';
 import type { AppRowHandlers } from './app-row';
 import { AppDetailDialog, useAppDetailStore } from './app-detail-dialog';
 import { AppsList } from './apps-list';
@@ -51,9 +50,8 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
       openInBrowser: (url) => void openInBrowser(url),
       run: (action, app) => void runAction(action, app),
       askDelete: setToDelete,
-      wired: Object.fromEntries((['start', 'stop', 'restart', 'delete'] as AppAction[]).map((a) => [a, canRunAppAction(api, a)])) as AppRowHandlers['wired'],
     }),
-    [api, openCanvas, runAction, openInBrowser],
+    [openCanvas, runAction, openInBrowser],
   );
   const info = SCREEN_INFO.apps;
 
@@ -137,7 +135,7 @@ export function AppsScreen({ api }: { api: DesktopApi }) {
           )}
         </>
       )}
-      <AppDetailDialog />
+      <AppDetailDialog api={api} />
       <ConfirmDialog
         open={toDelete !== null}
         onOpenChange={(open) => !open && setToDelete(null)}

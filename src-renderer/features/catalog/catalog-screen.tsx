@@ -12,9 +12,10 @@ import { ScreenHeader } from '../../components/screen-header';
 import { SelectField } from '../../components/select-field';
 import { TextField } from '../../components/text-field';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
-import { filterCatalog, loadCatalog, prepareDeploy, useCatalogStore } from './catalog-store';
+import { prepareDeploy } from './catalog-channels';
+import { filterCatalog, loadCatalog, useCatalogStore } from './catalog-store';
 
-/** Browse the catalog: search and categories. Shows "not connected yet" until main offers `catalog.list`. */
+/** Browse the catalog (`catalog.list`): search and categories; Deploy reads the app and the targets, then opens the wizard. */
 export function CatalogScreen({ api }: { api: DesktopApi }) {
   const { available, entries, query, category, setQuery, setCategory } = useCatalogStore();
   const [error, setError] = useState<IpcError | null>(null);
@@ -35,8 +36,8 @@ export function CatalogScreen({ api }: { api: DesktopApi }) {
       <ScreenHeader title={SCREEN_INFO.catalog.title} subtitle={SCREEN_INFO.catalog.subtitle} />
       {error && <ErrorNotice error={error} testId="catalog-error" />}
       {!available ? (
-        <EmptyState icon={<Boxes size={22} />} title="The catalog is not connected yet" testId="catalog-not-connected">
-          The built-in catalog of self-hosted apps arrives with the deploy engine. You will pick an app here, configure it, review exactly what will happen, and deploy it.
+        <EmptyState icon={<Boxes size={22} />} title="The catalog is loading" testId="catalog-not-connected">
+          The built-in catalog of self-hosted apps: pick an app here, configure it, review what will happen, and deploy it.
         </EmptyState>
       ) : (
         <>
@@ -49,7 +50,7 @@ export function CatalogScreen({ api }: { api: DesktopApi }) {
               <Card key={e.id} title={e.name} testId={`catalog-${e.id}`}>
                 <p>{e.description}</p>
                 <p className="muted">
-                  {e.category} · needs {e.minCores} CPU, {e.minMemoryMiB} MiB, {e.minDiskGiB} GiB
+                  {e.category} · version {e.version}
                 </p>
                 <div className="form-actions">
                   <Button variant="primary" size="sm" icon={<Rocket size={14} aria-hidden />} onClick={() => void deploy(e.id)} data-testid={`catalog-deploy-${e.id}`}>

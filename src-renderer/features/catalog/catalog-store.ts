@@ -1,25 +1,13 @@
 import { create } from 'zustand';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import type { IpcError } from '../../../src-shared/contract/errors';
-import type { CatalogApp, TargetNode } from '../deploy/deploy-types';
+import type { ChannelOutput } from '../../../src-shared/contract/channels';
 
 /**
- * The app catalog. Channels are not in the contract yet; expected:
- *   `catalog.list` -> CatalogEntry[]   `catalog.get` { id } -> CatalogEntry with parameters
- *   `deploy.plan` { catalogId, hostname, params, resources, node } -> DeployPlan (the Review step)
- *   `deploy.start` { planId } -> OperationSummary (progress through `operations.progress`)
- * Until then `available` stays false and the screen says so.
+ * The app catalog: `catalog.list` (the built-in catalog in main). `available` turns true with its first answer;
+ * `catalog.get` and the deploy targets are read when the operator picks an app (catalog-channels.ts).
  */
-export interface CatalogEntry {
-  id: string;
-  name: string;
-  description: string;
-  category: string;
-  /** Minimum resources the app needs. */
-  minCores: number;
-  minMemoryMiB: number;
-  minDiskGiB: number;
-}
+export type CatalogEntry = ChannelOutput<'catalog.list'>[number];
 
 export interface CatalogState {
   available: boolean;
@@ -46,32 +34,13 @@ export const useCatalogStore = create<CatalogState>((set) => ({
 export function filterCatalog(entries: readonly CatalogEntry[], query: string, category: string): CatalogEntry[] {
   const q = query.trim().toLowerCase();
   return entries.filter(
-    (e) => (category === 'all' || e.category === category) && (!q || `${e.name} ${e.description} ${e.id}`.toLowerCase().includes(q)),
+    (e) => (category === 'all' || e.category === category) && (!q || `${e.name} ${e.description} ${e.id} ${e.tags.join(' ')}`.toLowerCase().includes(q)),
   );
 }
 
-type Answer<T> = Promise<{ ok: true; value: T } | { ok: false; error: IpcError }>;
-interface CatalogChannels {
-  catalog?: { list?: () => Answer<CatalogEntry[]>; get?: (input: { id: string }) => Answer<CatalogApp> };
-  nodes?: { list?: () => Answer<TargetNode[]> };
-}
-const channels = (api: DesktopApi) => api as unknown as CatalogChannels;
-
-/** Loads `catalog.list` when main offers it; returns its error, or null (also when the channel does not exist yet). */
+/** Loads `catalog.list`; returns its error (NOT_SUPPORTED when main could not read its catalog), or null. */
 export async function loadCatalog(api: DesktopApi): Promise<IpcError | null> {
-  const list = channels(api).catalog?.list;
-  if (!list) return null;
-  const r = await list();
+  const r = await api.catalog.list();
   if (r.ok) useCatalogStore.getState().applyEntries(r.value);
   return r.ok ? null : r.error;
-}
-
-/** What the deploy wizard needs for one entry: `catalog.get` and `nodes.list`; NOT_SUPPORTED until both exist. */
-export async function prepareDeploy(api: DesktopApi, id: string): Promise<{ ok: true; app: CatalogApp; nodes: TargetNode[] } | { ok: false; error: IpcError }> {
-  const c = channels(api);
-  if (!c.catalog?.get || !c.nodes?.list) return { ok: false, error: { code: 'NOT_SUPPORTED', message: 'Deploying arrives with the deploy engine (not connected yet).' } };
-  const [app, nodes] = await Promise.all([c.catalog.get({ id }), c.nodes.list()]);
-  if (!app.ok) return app;
-  if (!nodes.ok) return nodes;
-  return { ok: true, app: app.value, nodes: nodes.value };
 }

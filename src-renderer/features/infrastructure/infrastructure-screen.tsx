@@ -1,4 +1,5 @@
 import { Cpu, HardDrive, MemoryStick, Plug, PlugZap, Router, Server } from 'lucide-react';
+import { useMemo, useState } from 'react';
 import type { DesktopApi } from '../../../src-shared/contract/desktop-api';
 import { Banner } from '../../components/banner';
 import { Button } from '../../components/button';
@@ -8,6 +9,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
 import { ScreenHeader } from '../../components/screen-header';
+import { SelectField } from '../../components/select-field';
 import { Skeleton } from '../../components/skeleton';
 import { Badge, type Tone } from '../../components/status-badge';
 import { SCREEN_INFO } from '../../shell/screen-catalogue';
@@ -16,6 +18,7 @@ import { ConnectionsList } from '../connections/connections-list';
 import { useConnectionsStore } from '../connections/connections-store';
 import { formatBytes } from '../system/system-screen';
 import { historyKey, useInfrastructureStore, type ClusterNode } from './infrastructure-store';
+import { AppliancePanel, type ApplianceTarget } from './appliance-panel';
 import { NodeSparkline } from './node-sparkline';
 import './infrastructure.css';
 
@@ -34,6 +37,7 @@ interface NodeRow extends ClusterNode {
 export function InfrastructureScreen({ api }: { api: DesktopApi }) {
   const { loaded, connections, loadError } = useConnectionsStore();
   const { clusters, clusterErrors, history, appliance } = useInfrastructureStore();
+  const targets = useMemo(() => Object.values(clusters).flatMap((c) => c.nodes.map((n) => ({ connectionId: c.connectionId, node: n.node }))), [clusters]);
   const openAdd = () => useConnectionsStore.getState().openDialog({ mode: 'add' });
   const rows: NodeRow[] = connections.flatMap((c) => (clusters[c.id]?.nodes ?? []).map((n) => ({ ...n, connectionId: c.id, connectionName: c.name })));
   return (
@@ -118,7 +122,7 @@ export function InfrastructureScreen({ api }: { api: DesktopApi }) {
             </Banner>
           )}
           <Card title="Network appliance" icon={<Router size={15} aria-hidden />} testId="appliance-card">
-            {appliance ? (
+            {appliance && (
               <dl>
                 <div className="field">
                   <dt>Container</dt>
@@ -141,13 +145,30 @@ export function InfrastructureScreen({ api }: { api: DesktopApi }) {
                   </div>
                 ))}
               </dl>
+            )}
+            {targets.length > 0 ? (
+              <ApplianceCardBody api={api} targets={targets} />
             ) : (
-              <p className="muted">Not connected yet: the appliance's status and provisioning arrive with the appliance orchestrator.</p>
+              !appliance && <p className="muted">No Proxmox node yet: each node&apos;s appliance shows here once a connection answers.</p>
             )}
           </Card>
         </div>
       )}
       <AddConnectionDialog api={api} />
     </section>
+  );
+}
+
+/** The appliance of one node at a time (a select when the clusters have several). */
+function ApplianceCardBody({ api, targets }: { api: DesktopApi; targets: readonly ApplianceTarget[] }) {
+  const [picked, setPicked] = useState(0);
+  const target = targets[Math.min(picked, targets.length - 1)];
+  return (
+    <div className="stack">
+      {targets.length > 1 && (
+        <SelectField label="Node" options={targets.map((t, i) => ({ value: String(i), label: t.node }))} value={String(targets.indexOf(target))} onValueChange={(v) => setPicked(Number(v))} data-testid="appliance-node" />
+      )}
+      <AppliancePanel key={`${target.connectionId}/${target.node}`} api={api} target={target} />
+    </div>
   );
 }

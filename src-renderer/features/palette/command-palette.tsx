@@ -9,7 +9,7 @@ import { SCREEN_INFO, SIDEBAR_SCREENS } from '../../shell/screen-catalogue';
 import { accessUrlsOf } from '../apps/app-access';
 import { useAppActionRunner, useOpenInBrowser } from '../apps/use-app-action-runner';
 import { useAppsStore } from '../apps/apps-store';
-import { canRunAppAction, NOT_WIRED_REASON, type AppAction } from '../apps/app-actions';
+import type { AppAction } from '../apps/app-actions';
 import { applianceAddressOf, useInfrastructureStore } from '../infrastructure/infrastructure-store';
 import { useNavigationStore } from '../navigation/navigation-store';
 import { usePaletteStore } from './palette-store';
@@ -142,12 +142,10 @@ function AppPage({ api, app, back, done }: { api: DesktopApi; app: AppSummary; b
         {!url && <span className="muted palette-hint">no address yet</span>}
       </Command.Item>
       {LIFECYCLE.map(({ action, label, Icon }) => {
-        const wired = canRunAppAction(api, action);
         return (
-          <Command.Item key={action} value={label} className="palette-item" disabled={!wired} onSelect={() => { void run(action, app); done(); }} data-testid={`palette-${action}`}>
+          <Command.Item key={action} value={label} className="palette-item" onSelect={() => { void run(action, app); done(); }} data-testid={`palette-${action}`}>
             <Icon size={16} aria-hidden />
             {label}
-            {!wired && <span className="muted palette-hint">{NOT_WIRED_REASON}</span>}
           </Command.Item>
         );
       })}

@@ -7,7 +7,8 @@ import { followApps, useAppsStore } from '../../../src-renderer/features/apps/ap
 import { useInfrastructureStore } from '../../../src-renderer/features/infrastructure/infrastructure-store';
 import { useNavigationStore } from '../../../src-renderer/features/navigation/navigation-store';
 import { TooltipProvider } from '../../../src-renderer/components/tooltip';
-import { addApps, openRealDesktopApi, type RealDesktopApi } from './real-desktop-api';
+import { useToastStore } from '../../../src-renderer/components/toast-store';
+import { addApps, openRealDesktopApi, openRealDesktopApiWithFeatures, type RealDesktopApi } from './real-desktop-api';
 import { giveScrollContainersASize } from './viewport-size';
 
 let real: RealDesktopApi;
@@ -18,6 +19,7 @@ beforeEach(() => {
   useAppsStore.setState({ apps: [], loaded: false, error: null, filter: NO_FILTER });
   useInfrastructureStore.setState({ appliance: null });
   useNavigationStore.setState({ screen: 'apps', appId: null });
+  useToastStore.setState({ toasts: [] });
   real = openRealDesktopApi();
   restoreSize = giveScrollContainersASize();
 });
@@ -107,19 +109,33 @@ describe('Apps screen on the real core', () => {
     expect(screen.getByTestId('apps-list').getAttribute('aria-rowcount')).toBe('1001');
   });
 
-  it('offers start/stop/restart/delete in the quick actions, disabled with the reason until main has their channels', async () => {
-    addApps(real.core, ['Nextcloud']);
+  it('offers start/stop/restart/delete in the quick actions, enabled, each calling its apps.* channel; main\'s refusal is a toast', async () => {
+    real.dispose();
+    real = await openRealDesktopApiWithFeatures();
+    const [id] = addApps(real.core, ['Nextcloud']);
     show();
     await waitFor(() => expect(rows()).toHaveLength(1));
-    const trigger = within(rows()[0]).getByTestId('app-actions');
-    fireEvent.pointerDown(trigger, { button: 0, ctrlKey: false, pointerType: 'mouse' });
-    const menu = await screen.findByTestId('app-actions-menu');
+    const openMenu = async () => {
+      fireEvent.pointerDown(within(rows()[0]).getByTestId('app-actions'), { button: 0, ctrlKey: false, pointerType: 'mouse' });
+      return screen.findByTestId('app-actions-menu');
+    };
+    const menu = await openMenu();
     for (const action of ['start', 'stop', 'restart', 'delete']) {
-      const item = within(menu).getByTestId(`action-${action}`);
-      expect(item.hasAttribute('data-disabled'), action).toBe(true);
-      expect(item.getAttribute('title')).toMatch(/not connected yet/);
+      expect(within(menu).getByTestId(`action-${action}`).hasAttribute('data-disabled'), action).toBe(false);
     }
-    expect(within(menu).getByTestId('action-open-canvas').hasAttribute('data-disabled')).toBe(false);
+    // apps.start reaches main's lifecycle, which refuses: this app has no container on a connection yet.
+    fireEvent.click(within(menu).getByTestId('action-start'));
+    await waitFor(() => expect(useToastStore.getState().toasts.map((t) => `${t.title} ${t.description}`)).toEqual([expect.stringMatching(/^Start Nextcloud: CONFLICT Nextcloud has no container yet\./)]));
+
+    // Delete asks first; confirming sends confirmDataLoss (main refuses without it) and the delete operation
+    // removes the app (no connection: only its record and ports), so the row goes away through apps.changed.
+    fireEvent.click(within(await openMenu()).getByTestId('action-delete'));
+    const confirm = await screen.findByTestId('delete-confirm');
+    expect(confirm.textContent).toContain('Delete Nextcloud?');
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Delete app' }));
+    await waitFor(() => expect(rows()).toHaveLength(0));
+    expect(real.core.apps.get(id)).toBeFalsy();
+    expect(real.core.operations.list().map((o) => o.kind)).toContain('app.delete');
   });
 
   it('"Open in browser" goes through links.openExternal (main validates the URL) once the address is known', async () => {
@@ -132,7 +148,7 @@ describe('Apps screen on the real core', () => {
     await waitFor(() => expect(real.opened).toEqual(['http://10.0.0.2:30000/']));
   });
 
-  it('the app name opens its details: status, where it runs, ports; metrics, commands and logs say they are not connected yet', async () => {
+  it('the app name opens its details: status, where it runs, ports; live status from apps.get; metrics not connected yet', async () => {
     const [id] = addApps(real.core, ['Nextcloud']);
     show();
     await waitFor(() => expect(rows()).toHaveLength(1));
@@ -142,7 +158,35 @@ describe('Apps screen on the real core', () => {
     expect(detail.textContent).toContain('pve1 · 300');
     act(() => void real.core.apps.updateStatus(id, 'failed'));
     await waitFor(() => expect(within(detail).getByText('Failed')).toBeTruthy());
+    // this main has no apps feature (no cluster connected): apps.get answers NOT_SUPPORTED, shown with its reason
+    expect((await within(detail).findByTestId('app-live-error')).dataset.errorCode).toBe('NOT_SUPPORTED');
+    fireEvent.mouseDown(within(detail).getByTestId('tab-metrics'));
+    expect((await within(detail).findByText('Metrics: not connected yet')).tagName).toBe('H2');
+  });
+
+  it('details over main\'s apps feature: apps.get\'s status view, the safe commands (commands.list/run) and logs', async () => {
+    real.dispose();
+    real = await openRealDesktopApiWithFeatures();
+    addApps(real.core, ['Nextcloud']);
+    show();
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    fireEvent.click(within(rows()[0]).getByTestId('app-details'));
+    const detail = await screen.findByTestId('app-detail');
+    // no container on a connected cluster: main reports no PVE, runtime or health view (and no error)
+    expect((await within(detail).findByTestId('app-live-pve')).textContent).toMatch(/not reported/);
+    expect(within(detail).getByTestId('app-live-health').textContent).toBe('not checked');
+
+    fireEvent.mouseDown(within(detail).getByTestId('tab-commands'));
+    const commands = await within(detail).findByTestId('app-commands');
+    const listed = await real.api.commands.list({ appId: rows()[0].dataset.appId! });
+    if (!listed.ok) throw new Error(listed.error.message);
+    expect(within(commands).getAllByRole('listitem').map((li) => li.dataset.testid)).toEqual(listed.value.map((c) => `command-${c.id}`));
+    fireEvent.click(within(commands).getByTestId('run-command-disk-usage'));
+    const refused = await within(commands).findByTestId('command-error');
+    expect(refused.dataset.errorCode).toBe('CONFLICT');
+    expect(refused.textContent).toContain('Nextcloud has no container yet.');
+
     fireEvent.mouseDown(within(detail).getByTestId('tab-logs'));
-    expect((await within(detail).findByText('Logs: not connected yet')).tagName).toBe('H2');
+    expect((await within(detail).findByTestId('logs-error')).textContent).toContain('Nextcloud has no container yet.');
   });
 });

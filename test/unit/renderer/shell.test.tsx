@@ -63,10 +63,21 @@ describe('app shell', () => {
     const again = await screen.findByTestId('command-palette');
     fireEvent.change(within(again).getByTestId('palette-input'), { target: { value: 'gitea' } });
     fireEvent.click(await within(again).findByTestId(`palette-app-${gitea}`));
-    // The app's page: lifecycle actions are listed but disabled until their channels exist.
-    expect((await within(again).findByTestId('palette-start')).getAttribute('aria-disabled')).toBe('true');
+    // The app's page: the lifecycle actions are enabled (main has apps.start|stop|restart).
+    for (const action of ['start', 'stop', 'restart']) {
+      expect((await within(again).findByTestId(`palette-${action}`)).getAttribute('aria-disabled'), action).toBe('false');
+    }
     fireEvent.click(within(again).getByTestId('palette-open-canvas'));
     expect(useNavigationStore.getState()).toMatchObject({ screen: 'canvas', appId: gitea });
+
+    // Restart from the palette calls apps.restart; this main has no cluster connected, and its refusal is a toast.
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    const third = await screen.findByTestId('command-palette');
+    fireEvent.change(within(third).getByTestId('palette-input'), { target: { value: 'gitea' } });
+    fireEvent.click(await within(third).findByTestId(`palette-app-${gitea}`));
+    fireEvent.click(await within(third).findByTestId('palette-restart'));
+    await waitFor(() => expect(useToastStore.getState().toasts.map((t) => t.title)).toContain('Restart Gitea: NOT_SUPPORTED'));
+    expect(useToastStore.getState().toasts.find((t) => t.title === 'Restart Gitea: NOT_SUPPORTED')?.description).toMatch(/^Connect to a Proxmox VE cluster first/);
   });
 
   it('the header counts running operations and opens the drawer', async () => {
