@@ -11,6 +11,7 @@
  * beside the database (`lab-secrets.key`, mode 0600). Only ever lab credentials: never point this at a real host.
  */
 import crypto from 'node:crypto';
+import { aesGcmCipher } from '../src-main/core/secrets/aes-gcm-cipher';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoreContext } from '../src-main/core/core-context';
@@ -47,19 +48,7 @@ export function labSecretCipher(dataDir: string): SecretCipher {
   if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32), { mode: 0o600, flag: 'wx' });
   const key = fs.readFileSync(file);
   if (key.length !== 32) throw new Error(`${file} is not a 32-byte key; delete it (it only protects lab credentials)`);
-  return {
-    encrypt(plain) {
-      const iv = crypto.randomBytes(12);
-      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decrypt(blob) {
-      const d = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
-      d.setAuthTag(blob.subarray(12, 28));
-      return Buffer.concat([d.update(blob.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
+  return aesGcmCipher(key);
 }
 
 /**

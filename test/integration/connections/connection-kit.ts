@@ -1,32 +1,18 @@
 // Test plumbing for connection tests: a real core (SQLite in a temp folder, a real AES-GCM cipher standing in for
 // safeStorage) with the real IPC runtime on top, and a renderer-like event sink on its EventHub.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openCore, type CoreContext, type OpenCoreOptions } from '../../../src-main/core/core-context';
-import type { SecretCipher } from '../../../src-main/core/secrets/secret-cipher';
+import { aesGcmCipher } from '../../../src-main/core/secrets/aes-gcm-cipher';
 import { createIpcRuntime, type IpcRuntime } from '../../../src-main/ipc';
 import { APP_ENTRY_URL, APP_ORIGIN } from '../../../src-shared/contract/origins';
 import type { EventName } from '../../../src-shared/contract/names';
 import type { Result } from '../../../src-shared/contract/result';
 
 /** AES-256-GCM with a random key: a real cipher in place of Electron's safeStorage. */
-export function aesCipher(key = crypto.randomBytes(32)): SecretCipher {
-  return {
-    encrypt(plain) {
-      const iv = crypto.randomBytes(12);
-      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decrypt(b) {
-      const d = crypto.createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
-      d.setAuthTag(b.subarray(12, 28));
-      return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
+export const aesCipher = aesGcmCipher;
+
 
 export interface ReceivedEvent {
   event: EventName;

@@ -5,24 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppSecrets } from '../../../src-main/core/apps/app-secrets';
 import { openCore, type CoreContext } from '../../../src-main/core/core-context';
-import type { SecretCipher } from '../../../src-main/core/secrets/secret-cipher';
-
-/** A real cipher (AES-256-GCM with a random key) standing in for Electron's safeStorage. */
-function aesCipher(key = crypto.randomBytes(32)): SecretCipher {
-  return {
-    encrypt(plain) {
-      const iv = crypto.randomBytes(12);
-      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decrypt(b) {
-      const d = crypto.createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
-      d.setAuthTag(b.subarray(12, 28));
-      return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
+import { aesGcmCipher as aesCipher } from '../../../src-main/core/secrets/aes-gcm-cipher';
 
 describe('app secrets', () => {
   let dir: string | undefined;
