@@ -1,6 +1,6 @@
 // TLS verification is never switched off process-wide, and the one socket that skips chain verification (PVE's
 // self-signed certificate, checked against the pinned fingerprint instead) lives in core/pve/pinned-fetch.ts,
-// beside that check (issue 8 item 2; ../shared/pve-api/NOTES.md §6). Any other product file that turns
+// beside that check (issue 8 item 2; the PVE API notes, §6: TLS is pinned, never switched off). Any other product file that turns
 // verification off fails here.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
